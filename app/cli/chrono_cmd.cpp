@@ -1,0 +1,337 @@
+#include "app/cli/chrono_cmd.hpp"
+
+#include <iostream>
+#include <memory>
+
+#include "app/cli/chrono_print.hpp"
+#include "app/cli/session.hpp"
+#include "forensics/case/export.hpp"
+#include "forensics/chronology/view.hpp"
+#include "forensics/core/clock.hpp"
+#include "forensics/i18n/catalogue.hpp"
+
+namespace shodo::cli {
+namespace fs = std::filesystem;
+using namespace chronology;
+using i18n::tr;
+
+namespace {
+
+// Options shared by add and correct: the user fields of an entry.
+struct EntryArgs {
+  std::string from, category, content, action, assignee, status, channel, priority, witness;
+  std::vector<std::string> to, refs, attach;
+  std::string event_time, event_end, precision = "exact";
+  int paper_sheet = 0, paper_line = 0;
+  std::string transcriber;
+};
+
+void add_entry_options(CLI::App* c, EntryArgs& a, bool required) {
+  auto* from = c->add_option("--from", a.from, tr("cli.opt.from"));
+  auto* to = c->add_option("--to", a.to, tr("cli.opt.to"));
+  auto* content = c->add_option("--content", a.content, tr("cli.opt.content"));
+  auto* cat = c->add_option("--category", a.category, tr("cli.opt.category"))
+                  ->check(CLI::IsMember({"report", "instruction", "request", "decision", "notice", "information",
+                                         "action", "assessment"}));
+  if (required) {
+    from->required();
+    to->required();
+    content->required();
+    cat->required();
+  }
+  c->add_option("--action", a.action, tr("cli.opt.action"));
+  c->add_option("--assignee", a.assignee, tr("cli.opt.assignee"));
+  c->add_option("--status", a.status, tr("cli.opt.status"))->check(CLI::IsMember({"open", "in_progress", "done", "not_needed"}));
+  c->add_option("--channel", a.channel, tr("cli.opt.channel"))
+      ->check(CLI::IsMember({"in_person", "phone", "fax", "radio", "email", "paper", "other"}));
+  c->add_option("--priority", a.priority, tr("cli.opt.priority"))->check(CLI::IsMember({"urgent", "normal"}));
+  c->add_option("--witness", a.witness, tr("cli.opt.witness"));
+  c->add_option("--ref", a.refs, tr("cli.opt.ref"));
+  c->add_option("--attach", a.attach, tr("cli.opt.attach"));
+  c->add_option("--event-time", a.event_time, tr("cli.opt.event_time"));
+  c->add_option("--event-end", a.event_end, tr("cli.opt.event_end"));
+  c->add_option("--precision", a.precision, tr("cli.opt.precision"))->check(CLI::IsMember({"exact", "minute", "approx", "range"}));
+  c->add_option("--paper-sheet", a.paper_sheet, tr("cli.opt.paper_sheet"));
+  c->add_option("--paper-line", a.paper_line, tr("cli.opt.paper_line"));
+  c->add_option("--transcriber", a.transcriber, tr("cli.opt.transcriber"));
+}
+
+Error bad_time(const std::string& t) {
+  return make_error(ErrorCode::invalid_input,
+                    "時刻を読み取れません: 「" + t + "」。例: \"2026-11-24 07:30\"（JST）または 2026-11-24T07:30:00+09:00",
+                    "cannot read the time \"" + t + "\": e.g. \"2026-11-24 07:30\" (JST) or 2026-11-24T07:30:00+09:00");
+}
+
+// Applies the given options onto `e` (only those the user set, so correct can start from the target).
+Status apply_entry_args(const EntryArgs& a, Entry& e, Workspace& ws) {
+  if (!a.from.empty()) e.from = a.from;
+  if (!a.to.empty()) e.to = a.to;
+  if (!a.category.empty()) e.category = *category_from(a.category);
+  if (!a.content.empty()) e.content = a.content;
+  if (!a.action.empty()) e.action = a.action;
+  if (!a.assignee.empty()) e.assignee = a.assignee;
+  if (!a.status.empty()) e.status = *status_from(a.status);
+  else if (!a.action.empty() && e.status == ItemStatus::none) e.status = ItemStatus::open;
+  if (!a.channel.empty()) e.channel = a.channel;
+  if (!a.priority.empty()) e.priority = a.priority;
+  if (!a.witness.empty()) e.witness = a.witness;
+  for (const auto& r : a.refs) e.refs.push_back(r);
+  if (!a.event_time.empty()) {
+    EventTime t;
+    if (!parse_time(a.event_time, t.utc_ns)) return bad_time(a.event_time);
+    t.precision = *precision_from(a.precision);
+    if (!a.event_end.empty()) {
+      std::int64_t end = 0;
+      if (!parse_time(a.event_end, end)) return bad_time(a.event_end);
+      t.end_utc_ns = end;
+      t.precision = Precision::range;
+    }
+    e.event_time = t;
+  }
+  if (a.paper_sheet || a.paper_line) {
+    e.source = SourceKind::paper;
+    e.paper_sheet = a.paper_sheet;
+    e.paper_line = a.paper_line;
+    e.transcriber = a.transcriber.empty() ? ws.log().current_operator().name : a.transcriber;
+  }
+  for (const auto& f : a.attach) {
+    auto at = ws.import_attachment(f);
+    if (!at) return at.error();
+    e.attachments.push_back(at.value());
+  }
+  return ok_status();
+}
+
+// Finds the entry with `seq` in this kit's log. Errors: not_found.
+Result<Entry> entry_by_seq(const Workspace& ws, std::int64_t seq) {
+  for (const auto& e : ws.log().entries())
+    if (e.seq == seq) return e;
+  return make_error(ErrorCode::not_found, "No. " + std::to_string(seq) + " の記録はありません",
+                    "there is no entry No. " + std::to_string(seq));
+}
+
+void print_appended(const Globals& g, const Entry& e) {
+  if (g.json) {
+    std::cout << to_json(e).dump() << "\n";
+    return;
+  }
+  std::cout << tr("cli.chrono.saved") << ": No. " << e.seq << "  " << format_entry_time(e) << "  "
+            << e.entry_hash.substr(0, 16) << "\n";
+}
+
+// Runs `fn` with the workspace open; maps errors to the exit code.
+template <class Fn>
+void with_workspace(const Globals& g, int& exit_code, bool need_operator, Fn fn) {
+  auto ws = open_workspace(g, need_operator);
+  if (!ws) {
+    exit_code = report_error(ws.error());
+    return;
+  }
+  if (auto st = fn(*ws.value()); !st) exit_code = report_error(st.error());
+}
+
+}  // namespace
+
+void add_chrono_commands(CLI::App& app, Globals& g, int& exit_code) {
+  auto* chrono = app.add_subcommand("chrono", tr("cli.chrono.description"));
+  chrono->require_subcommand(1);
+
+  // --- add -------------------------------------------------------------------------------
+  auto add_args = std::make_shared<EntryArgs>();
+  auto* add = chrono->add_subcommand("add", tr("cli.chrono.add"));
+  add_entry_options(add, *add_args, true);
+  add->callback([&g, &exit_code, add_args] {
+    with_workspace(g, exit_code, true, [&](Workspace& ws) -> Status {
+      Entry d;
+      if (auto st = apply_entry_args(*add_args, d, ws); !st) return st;
+      auto e = ws.log().append(std::move(d));
+      if (!e) return e.error();
+      print_appended(g, e.value());
+      return ok_status();
+    });
+  });
+
+  // --- correct / void / addendum / status ------------------------------------------------
+  auto corr_args = std::make_shared<EntryArgs>();
+  auto corr_seq = std::make_shared<std::int64_t>(0);
+  auto corr_reason = std::make_shared<std::string>();
+  auto* correct = chrono->add_subcommand("correct", tr("cli.chrono.correct"));
+  correct->add_option("seq", *corr_seq, tr("cli.opt.seq"))->required();
+  correct->add_option("--reason", *corr_reason, tr("cli.opt.reason"))->required();
+  add_entry_options(correct, *corr_args, false);
+  correct->callback([&g, &exit_code, corr_args, corr_seq, corr_reason] {
+    with_workspace(g, exit_code, true, [&](Workspace& ws) -> Status {
+      auto target = entry_by_seq(ws, *corr_seq);
+      if (!target) return target.error();
+      if (target->source == SourceKind::system || target->type != EntryType::normal)
+        return make_error(ErrorCode::invalid_input, "システム記録や訂正記録そのものは訂正できません（元の記録を訂正してください）",
+                          "system entries and modifier entries cannot be corrected (correct the original entry)");
+      // A correction carries the complete corrected fields: start from the current version.
+      ChronologyView view(ws.log().entries());
+      Entry d = *view.find(target->entry_id)->current;
+      d.type = EntryType::correction;
+      d.target_entry_id = target->entry_id;
+      d.reason = *corr_reason;
+      d.attachments.clear();
+      d.source = SourceKind::live;
+      if (auto st = apply_entry_args(*corr_args, d, ws); !st) return st;
+      auto e = ws.log().append(std::move(d));
+      if (!e) return e.error();
+      print_appended(g, e.value());
+      return ok_status();
+    });
+  });
+
+  struct ModArgs {
+    std::int64_t seq = 0;
+    std::string reason, content, status;
+  };
+  auto add_modifier = [&](const char* name, const char* desc, EntryType type) {
+    auto m = std::make_shared<ModArgs>();
+    auto* c = chrono->add_subcommand(name, tr(desc));
+    c->add_option("seq", m->seq, tr("cli.opt.seq"))->required();
+    if (type == EntryType::void_entry) c->add_option("--reason", m->reason, tr("cli.opt.reason"))->required();
+    if (type == EntryType::addendum) c->add_option("--content", m->content, tr("cli.opt.content"))->required();
+    if (type == EntryType::status_change) {
+      c->add_option("--status", m->status, tr("cli.opt.status"))
+          ->required()
+          ->check(CLI::IsMember({"open", "in_progress", "done", "not_needed"}));
+      c->add_option("--reason", m->reason, tr("cli.opt.reason"));
+    }
+    c->callback([&g, &exit_code, m, type] {
+      with_workspace(g, exit_code, true, [&](Workspace& ws) -> Status {
+        auto target = entry_by_seq(ws, m->seq);
+        if (!target) return target.error();
+        if (target->source == SourceKind::system && type != EntryType::addendum)
+          return make_error(ErrorCode::invalid_input, "システム記録は取消・状態変更できません",
+                            "system entries cannot be voided or have a status");
+        Entry d;
+        d.type = type;
+        d.target_entry_id = target->entry_id;
+        d.reason = m->reason;
+        d.content = m->content;
+        d.from = ws.log().current_operator().name;
+        d.category = target->category == Category::system ? Category::information : target->category;
+        if (!m->status.empty()) d.status = *status_from(m->status);
+        auto e = ws.log().append(std::move(d));
+        if (!e) return e.error();
+        print_appended(g, e.value());
+        return ok_status();
+      });
+    });
+  };
+  add_modifier("void", "cli.chrono.void", EntryType::void_entry);
+  add_modifier("addendum", "cli.chrono.addendum", EntryType::addendum);
+  add_modifier("status", "cli.chrono.status", EntryType::status_change);
+
+  // --- list --------------------------------------------------------------------------------
+  auto list_open = std::make_shared<bool>(false);
+  auto list_merged = std::make_shared<bool>(false);
+  auto* list = chrono->add_subcommand("list", tr("cli.chrono.list"));
+  list->add_flag("--open", *list_open, tr("cli.opt.open_only"));
+  list->add_flag("--merged", *list_merged, tr("cli.opt.merged"));
+  list->callback([&g, &exit_code, list_open, list_merged] {
+    with_workspace(g, exit_code, false, [&](Workspace& ws) -> Status {
+      auto doc = ws.document(i18n::japanese(), *list_merged);
+      if (!doc) return doc.error();
+      print_entries(doc->entries, *list_open, g.json, doc->heads.size() > 1);
+      return ok_status();
+    });
+  });
+
+  // --- verify ------------------------------------------------------------------------------
+  auto verify_path = std::make_shared<std::string>();
+  auto verify_count = std::make_shared<std::int64_t>(-1);
+  auto verify_head = std::make_shared<std::string>();
+  auto* verify = chrono->add_subcommand("verify", tr("cli.chrono.verify"));
+  verify->add_option("path", *verify_path, tr("cli.opt.verify_path"));
+  verify->add_option("--expect-count", *verify_count, tr("cli.opt.expect_count"));
+  verify->add_option("--expect-head", *verify_head, tr("cli.opt.expect_head"));
+  verify->callback([&g, &exit_code, verify_path, verify_count, verify_head] {
+    exit_code = run_verify(g, *verify_path, *verify_count, *verify_head);
+  });
+
+  // --- export ------------------------------------------------------------------------------
+  struct ExportArgs {
+    std::string format = "pdf", out;
+    bool merged = false;
+    int sheets = 5, first_sheet = 1;
+  };
+  auto ex = std::make_shared<ExportArgs>();
+  auto* exp = chrono->add_subcommand("export", tr("cli.chrono.export"));
+  exp->add_option("--format", ex->format, tr("cli.opt.format"))
+      ->check(CLI::IsMember({"pdf", "open-items", "blank-sheets", "csv", "csv-cp932", "timesketch-csv",
+                             "timesketch-jsonl", "full"}));
+  exp->add_option("--out", ex->out, tr("cli.opt.out"));
+  exp->add_flag("--merged", ex->merged, tr("cli.opt.merged"));
+  exp->add_option("--sheets", ex->sheets, tr("cli.opt.sheets"))->check(CLI::Range(1, 500));
+  exp->add_option("--first-sheet", ex->first_sheet, tr("cli.opt.first_sheet"))->check(CLI::Range(1, 100000));
+  exp->callback([&g, &exit_code, ex] {
+    with_workspace(g, exit_code, false, [&](Workspace& ws) -> Status {
+      ExportKind kind{};
+      export_kind_from(ex->format, kind);
+      ExportOptions o;
+      o.japanese = i18n::japanese();
+      o.merged = ex->merged;
+      o.blank_sheets = ex->sheets;
+      o.first_sheet_no = ex->first_sheet;
+      const fs::path out = ex->out.empty() ? default_export_dir(ws) : fs::path(ex->out);
+      auto r = export_chronology(ws, kind, out, o);
+      if (!r) return r.error();
+      const bool ja = i18n::japanese();
+      for (const auto& w : ja ? r->warnings_ja : r->warnings_en)
+        std::cerr << "shodo: " << tr("cli.warning") << ": " << w << "\n";
+      if (g.json) {
+        nlohmann::json a = nlohmann::json::array();
+        for (const auto& f : r->files) a.push_back({{"path", f.path.string()}, {"sha256", f.sha256}});
+        std::cout << nlohmann::json{{"files", a}, {"head_count", ws.log().count()}, {"head_hash", ws.log().head_hash()}}.dump(2)
+                  << "\n";
+      } else {
+        for (const auto& f : r->files) std::cout << f.sha256 << "  " << f.path.string() << "\n";
+        std::cout << tr("cli.chrono.head") << ": " << ws.log().count() << " / " << ws.log().head_hash() << "\n";
+      }
+      return ok_status();
+    });
+  });
+
+  // --- timecheck ---------------------------------------------------------------------------
+  struct TimeArgs {
+    std::string source = "117", reference, witness;
+    double uncertainty_s = -1;
+    bool at_enter = false;
+  };
+  auto ta = std::make_shared<TimeArgs>();
+  auto* tc = chrono->add_subcommand("timecheck", tr("cli.chrono.timecheck"));
+  tc->add_option("--source", ta->source, tr("cli.opt.time_source"))
+      ->check(CLI::IsMember({"117", "radio_clock", "gps", "mobile", "wall_clock"}));
+  tc->add_option("--reference", ta->reference, tr("cli.opt.reference"))->required();
+  tc->add_option("--uncertainty", ta->uncertainty_s, tr("cli.opt.uncertainty"))->check(CLI::Range(0.0, 3600.0));
+  tc->add_option("--witness", ta->witness, tr("cli.opt.witness"));
+  tc->add_flag("--at-enter", ta->at_enter, tr("cli.opt.at_enter"));
+  tc->callback([&g, &exit_code, ta] {
+    with_workspace(g, exit_code, true, [&](Workspace& ws) -> Status {
+      std::int64_t ref = 0;
+      if (!parse_time(ta->reference, ref)) return bad_time(ta->reference);
+      ClockReading at = default_clock().now();
+      if (ta->at_enter) {
+        std::cerr << tr("cli.chrono.press_enter") << " " << format_jst_display(ref) << " JST\n";
+        std::string line;
+        std::getline(std::cin, line);
+        at = default_clock().now();
+      }
+      double unc = ta->uncertainty_s;
+      if (unc < 0) unc = ta->source == "wall_clock" ? 30 : ta->source == "mobile" ? 2 : 1;
+      auto e = ws.confirm_time(at, ref, static_cast<std::int64_t>(unc * 1e9), ta->source, ta->witness);
+      if (!e) return e.error();
+      print_appended(g, e.value());
+      if (!g.json) {
+        std::cout << e->content << "\n";
+        if (TimeReference::looks_like_rtc_local_time(e->time_check->offset_ns))
+          std::cout << tr("hint.rtc_local_time") << "\n";
+      }
+      return ok_status();
+    });
+  });
+}
+
+}  // namespace shodo::cli

@@ -1,0 +1,169 @@
+#include "app/cli/chrono_print.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/cli/incident_cmd.hpp"
+#include "forensics/case/incident.hpp"
+#include "forensics/chronology/verify.hpp"
+#include "forensics/chronology/view.hpp"
+#include "forensics/core/clock.hpp"
+#include "forensics/i18n/catalogue.hpp"
+#include "forensics/integrity/digest.hpp"
+
+namespace shodo::cli {
+namespace fs = std::filesystem;
+using namespace chronology;
+using i18n::tr;
+
+std::string format_entry_time(const Entry& e) {
+  std::string s = format_jst_display(e.display_utc_ns()) + " JST";
+  if (e.time_quality != TimeQuality::ref_confirmed && e.time_quality != TimeQuality::ref_interpolated)
+    s += " (" + std::string(tr("time_quality." + std::string(to_string(e.time_quality)))) + ")";
+  return s;
+}
+
+void print_entries(const std::vector<Entry>& entries, bool open_only, bool json, bool show_device) {
+  ChronologyView view(entries);
+  for (const auto& s : view.states()) {
+    const Entry& e = *s.entry;
+    const bool open = s.current_status == ItemStatus::open || s.current_status == ItemStatus::in_progress;
+    if (open_only && (!open || s.voided || ChronologyView::is_modifier(e))) continue;
+    if (json) {
+      nlohmann::json j = to_json(e);
+      j["view"] = {{"superseded", s.superseded}, {"voided", s.voided}, {"current_status", to_string(s.current_status)}};
+      std::cout << j.dump() << "\n";
+      continue;
+    }
+    const Entry& cur = *s.current;
+    std::string to;
+    for (const auto& t : cur.to) to += (to.empty() ? "" : "、") + t;
+    std::cout << (show_device ? e.device_id + "#" : std::string("No.")) << e.seq << "  " << format_entry_time(e) << "  ["
+              << tr("category." + std::string(to_string(cur.category))) << "]";
+    if (e.type != EntryType::normal) std::cout << " <" << tr("entry_type." + std::string(to_string(e.type))) << ">";
+    if (!cur.from.empty() || !to.empty()) std::cout << "  " << cur.from << " → " << to;
+    std::cout << "  " << cur.content;
+    if (!cur.action.empty()) std::cout << "  / " << tr("cli.label.action") << ": " << cur.action;
+    if (!cur.assignee.empty()) std::cout << "  / " << tr("cli.label.assignee") << ": " << cur.assignee;
+    if (s.current_status != ItemStatus::none)
+      std::cout << "  [" << tr("status." + std::string(to_string(s.current_status))) << "]";
+    if (e.event_time)
+      std::cout << "  (" << tr("cli.label.event_time") << " " << format_jst_display(e.event_time->utc_ns) << " "
+                << tr("precision." + std::string(to_string(e.event_time->precision))) << ")";
+    if (e.source == SourceKind::paper)
+      std::cout << "  (" << tr("source.paper") << " " << e.paper_sheet << "-" << e.paper_line << ")";
+    if (!e.reason.empty()) std::cout << "  (" << tr("cli.label.reason") << ": " << e.reason << ")";
+    if (s.superseded) std::cout << "  → " << tr("entry_type.correction") << " No. " << s.superseded_by_seq;
+    if (s.voided) std::cout << "  → " << tr("entry_type.void") << " (" << s.void_reason << ")";
+    std::cout << "  — " << e.author << "\n";
+    if (s.superseded && s.current != s.entry)
+      std::cout << "      " << tr("cli.label.original") << ": " << e.content << "\n";
+  }
+}
+
+namespace {
+
+struct FileVerdict {
+  fs::path file;
+  int code = 0;
+};
+
+int verify_one(const fs::path& file, const VerifyOptions& vo, bool json, nlohmann::json& jout) {
+  auto r = verify_chronology_file(file, vo);
+  if (!r) {
+    std::cerr << "shodo: " << tr("cli.error") << ": " << r.error().describe(i18n::japanese()) << "\n";
+    jout.push_back({{"file", file.string()}, {"error", r.error().en}});
+    return exit_code_for(r.error().code);
+  }
+  const VerifyReport& v = r.value();
+  const bool ja = i18n::japanese();
+  nlohmann::json j{{"file", file.string()}, {"entries", v.count}, {"head_hash", v.last_hash},
+                   {"checkpoints_verified", v.checkpoints_verified}, {"intact", v.intact()}};
+  if (v.problem) {
+    j["problem"] = {{"kind", to_string(v.problem->kind)}, {"line", v.problem->line}, {"seq", v.problem->seq},
+                    {"message_ja", v.problem->ja}, {"message_en", v.problem->en}};
+  }
+  jout.push_back(j);
+  if (!json) {
+    if (v.intact()) {
+      std::cout << "OK  " << file.string() << "  " << tr("cli.verify.entries") << ": " << v.count << "  "
+                << tr("cli.verify.checkpoints") << ": " << v.checkpoints_verified << "  " << tr("cli.chrono.head")
+                << ": " << v.last_hash << "\n";
+    } else {
+      std::cout << (v.torn_tail ? "TORN  " : "NG  ") << file.string() << "\n  " << (ja ? v.problem->ja : v.problem->en)
+                << "\n  " << tr("cli.verify.good_prefix") << ": " << v.count << " (" << v.last_hash.substr(0, 16)
+                << ")\n  " << tr("cli.verify.never_repairs") << "\n";
+    }
+  }
+  if (v.intact()) return 0;
+  return v.torn_tail ? 8 : 4;
+}
+
+// Checks a manifest.sha256 (sha256sum format) in `dir`. Returns 0 or 4.
+int verify_manifest(const fs::path& dir, bool json, nlohmann::json& jout) {
+  std::ifstream in(dir / "manifest.sha256");
+  std::string line;
+  int rc = 0;
+  while (std::getline(in, line)) {
+    if (line.size() < 67) continue;
+    const std::string want = line.substr(0, 64);
+    const std::string name = line.substr(66);
+    auto got = sha256_file_hex(dir / name);
+    const bool ok = got && got.value() == want;
+    if (!ok) rc = 4;
+    if (!json && !ok)
+      std::cout << "NG  " << name << "  " << tr("cli.verify.manifest_mismatch") << "\n";
+    jout.push_back({{"file", name}, {"manifest_ok", ok}});
+  }
+  if (!json && rc == 0) std::cout << "OK  manifest.sha256\n";
+  return rc;
+}
+
+}  // namespace
+
+int run_verify(const Globals& g, const std::string& path, std::int64_t expect_count, const std::string& expect_head) {
+  std::vector<fs::path> files;
+  fs::path dir;
+  if (path.empty()) {
+    auto id = current_incident(g);
+    if (!id) return report_error(id.error());
+    dir = incident_dir(resolve_case_root(g.case_root), id.value()) / "chronology";
+  } else {
+    dir = path;
+  }
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) {
+    for (const auto& f : fs::recursive_directory_iterator(dir, ec))
+      if (f.path().extension() == ".jsonl" && f.path().filename().string().find("timesketch") == std::string::npos)
+        files.push_back(f.path());
+    std::sort(files.begin(), files.end());
+  } else if (fs::exists(dir, ec)) {
+    files.push_back(dir);
+    dir.clear();
+  } else {
+    return report_error(make_error(ErrorCode::not_found, "ファイルまたはフォルダがありません: " + path,
+                                   "no such file or folder: " + path));
+  }
+  nlohmann::json jout = nlohmann::json::array();
+  int rc = 0;
+  if (!dir.empty() && fs::exists(dir / "manifest.sha256", ec)) rc = std::max(rc, verify_manifest(dir, g.json, jout));
+  if (files.empty())
+    return report_error(make_error(ErrorCode::not_found, "検証するクロノロジーがありません: " + dir.string(),
+                                   "no chronology to verify in " + dir.string()));
+  VerifyOptions vo;
+  vo.keep_entries = false;
+  if (expect_count >= 0) {
+    vo.expected_count = expect_count;
+    vo.expected_head_hash = expect_head;
+  }
+  for (const auto& f : files) {
+    const int c = verify_one(f, vo, g.json, jout);
+    // Damage (4) outranks a torn tail (8) for the overall exit code.
+    if (c == 4 || (c != 0 && rc == 0)) rc = c;
+  }
+  if (g.json) std::cout << jout.dump(2) << "\n";
+  return rc;
+}
+
+}  // namespace shodo::cli

@@ -1,0 +1,149 @@
+#include "app/cli/incident_cmd.hpp"
+
+#include <iostream>
+
+#include "app/cli/session.hpp"
+#include "forensics/case/workspace.hpp"
+#include "forensics/core/atomic_file.hpp"
+#include "forensics/core/clock.hpp"
+#include "forensics/i18n/catalogue.hpp"
+
+namespace shodo::cli {
+namespace fs = std::filesystem;
+using i18n::tr;
+
+Result<std::string> current_incident(const Globals& g) {
+  if (!g.incident.empty()) return g.incident;
+  const fs::path root = resolve_case_root(g.case_root);
+  auto text = read_file(root / "current_incident");
+  if (!text || text->empty())
+    return make_error(ErrorCode::not_found,
+                      "インシデントが選ばれていません。`shodo incident open 番号` か --incident で指定してください",
+                      "no incident is selected: use `shodo incident open NUMBER` or --incident");
+  std::string id = text.value();
+  while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
+  return id;
+}
+
+Status remember_incident(const Globals& g, const std::string& id) {
+  const fs::path root = resolve_case_root(g.case_root);
+  if (auto st = create_directories_durable(root); !st) return st;
+  return write_file_atomic(root / "current_incident", id + "\n");
+}
+
+namespace {
+
+void print_incident(const IncidentInfo& i, bool json) {
+  if (json) {
+    std::cout << to_json(i).dump(2) << "\n";
+    return;
+  }
+  std::cout << tr("incident.field.id") << ": " << i.incident_id << "\n"
+            << tr("incident.field.title") << ": " << i.title << "\n"
+            << tr("incident.field.facility") << ": " << i.facility << "\n"
+            << tr("incident.field.profile") << ": " << i.profile << "\n"
+            << tr("incident.field.training") << ": " << (i.training ? tr("cli.yes") : tr("cli.no")) << "\n"
+            << tr("incident.field.created") << ": " << format_jst_display(i.created_utc_ns) << " JST ("
+            << i.created_by << ", " << i.created_kit << ")\n";
+}
+
+}  // namespace
+
+void add_incident_commands(CLI::App& app, Globals& g, int& exit_code) {
+  auto* inc = app.add_subcommand("incident", tr("cli.incident.description"));
+  inc->require_subcommand(1);
+
+  struct NewArgs {
+    IncidentInfo info;
+  };
+  auto args = std::make_shared<NewArgs>();
+  auto* cmd_new = inc->add_subcommand("new", tr("cli.incident.new"));
+  cmd_new->add_option("--id", args->info.incident_id, tr("cli.opt.incident_id"))->required();
+  cmd_new->add_option("--title", args->info.title, tr("cli.opt.title"))->required();
+  cmd_new->add_option("--facility", args->info.facility, tr("cli.opt.facility"));
+  cmd_new->add_option("--profile", args->info.profile, tr("cli.opt.profile"))->check(CLI::IsMember({"hospital", "clinic"}));
+  cmd_new->add_flag("--training", args->info.training, tr("cli.opt.training"));
+  cmd_new->callback([&g, &exit_code, args] {
+    auto op = session_operator(g);
+    if (!op) {
+      exit_code = report_error(op.error());
+      return;
+    }
+    WorkspaceOptions o;
+    o.case_root = resolve_case_root(g.case_root);
+    o.op = op.value();
+    auto ws = Workspace::create(o, args->info);
+    if (!ws) {
+      exit_code = report_error(ws.error());
+      return;
+    }
+    if (auto st = remember_incident(g, args->info.incident_id); !st) {
+      exit_code = report_error(st.error());
+      return;
+    }
+    if (g.json) {
+      print_incident((*ws)->incident(), true);
+    } else {
+      std::cout << tr("cli.incident.created") << ": " << (*ws)->incident().incident_id << "\n"
+                << tr("cli.kit") << ": " << (*ws)->key().kit_id() << "  " << tr("cli.fingerprint") << ": "
+                << (*ws)->key().fingerprint() << "\n"
+                << tr("cli.folder") << ": " << (*ws)->dir().string() << "\n";
+    }
+  });
+
+  auto open_id = std::make_shared<std::string>();
+  auto* cmd_open = inc->add_subcommand("open", tr("cli.incident.open"));
+  cmd_open->add_option("id", *open_id, tr("cli.opt.incident_id"))->required();
+  cmd_open->callback([&g, &exit_code, open_id] {
+    const fs::path root = resolve_case_root(g.case_root);
+    auto info = load_incident(root, *open_id);
+    if (!info) {
+      exit_code = report_error(info.error());
+      return;
+    }
+    if (auto st = remember_incident(g, *open_id); !st) {
+      exit_code = report_error(st.error());
+      return;
+    }
+    if (g.json)
+      print_incident(info.value(), true);
+    else
+      std::cout << tr("cli.incident.opened") << ": " << info->incident_id << " " << info->title << "\n";
+  });
+
+  auto* cmd_list = inc->add_subcommand("list", tr("cli.incident.list"));
+  cmd_list->callback([&g] {
+    const auto all = list_incidents(resolve_case_root(g.case_root));
+    if (g.json) {
+      nlohmann::json a = nlohmann::json::array();
+      for (const auto& i : all) a.push_back(to_json(i));
+      std::cout << a.dump(2) << "\n";
+      return;
+    }
+    if (all.empty()) std::cout << tr("cli.incident.none") << "\n";
+    for (const auto& i : all)
+      std::cout << i.incident_id << "\t" << format_jst_display(i.created_utc_ns) << "\t" << i.title
+                << (i.training ? std::string("\t[") + tr("training.mark") + "]" : "") << "\n";
+  });
+
+  auto show_id = std::make_shared<std::string>();
+  auto* cmd_show = inc->add_subcommand("show", tr("cli.incident.show"));
+  cmd_show->add_option("id", *show_id, tr("cli.opt.incident_id"));
+  cmd_show->callback([&g, &exit_code, show_id] {
+    Globals gg = g;
+    if (!show_id->empty()) gg.incident = *show_id;
+    auto id = current_incident(gg);
+    if (!id) {
+      exit_code = report_error(id.error());
+      return;
+    }
+    auto info = load_incident(resolve_case_root(g.case_root), id.value());
+    if (!info) {
+      exit_code = report_error(info.error());
+      return;
+    }
+    print_incident(info.value(), g.json);
+  });
+}
+
+}  // namespace shodo::cli

@@ -1,0 +1,170 @@
+#include "forensics/case/workspace.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "forensics/core/atomic_file.hpp"
+#include "forensics/integrity/digest.hpp"
+
+namespace shodo {
+namespace fs = std::filesystem;
+using namespace chronology;
+
+namespace {
+
+std::string roles_text(const std::vector<std::string>& roles) {
+  std::string s;
+  for (const auto& r : roles) s += (s.empty() ? "" : ",") + r;
+  return s;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Workspace>> Workspace::open(const WorkspaceOptions& opt, OpenReport* report) {
+  auto info = load_incident(opt.case_root, opt.incident_id);
+  if (!info) return info.error();
+  auto key = KitKey::load_or_create(opt.case_root / "kit");
+  if (!key) return key.error();
+  std::unique_ptr<Workspace> ws(new Workspace());
+  ws->m_case_root = opt.case_root;
+  ws->m_incident = std::move(info.value());
+  ws->m_key = std::make_unique<KitKey>(std::move(key.value()));
+  ws->m_clock = opt.clock ? opt.clock : &default_clock();
+
+  LogOptions lo;
+  lo.incident_id = ws->m_incident.incident_id;
+  lo.device_id = ws->m_key->kit_id();
+  lo.file = ws->chronology_dir() / (lo.device_id + ".jsonl");
+  lo.training = ws->m_incident.training;
+  lo.clock = ws->m_clock;
+  lo.key = ws->m_key.get();
+  std::optional<fs::path> mirror_root = opt.mirror_root;
+  if (!mirror_root)
+    if (const char* v = std::getenv("SHODO_MIRROR_ROOT"); v && *v) mirror_root = fs::path(v);
+  if (mirror_root) lo.mirror = incident_dir(*mirror_root, lo.incident_id) / "chronology" / (lo.device_id + ".jsonl");
+  auto log = ChronologyLog::open(lo, report);
+  if (!log) return log.error();
+  ws->m_log = std::move(log.value());
+  // The operator of the last entry this kit wrote is the session's starting point.
+  for (auto it = ws->m_log->entries().rbegin(); it != ws->m_log->entries().rend(); ++it) {
+    if (it->source == SourceKind::system && it->author == "Shodo") continue;
+    ws->m_log->set_operator(Operator{it->author, it->author_roles});
+    break;
+  }
+  if (!opt.op.name.empty()) {
+    if (auto st = ws->set_operator(opt.op); !st) return st.error();
+  }
+  return ws;
+}
+
+Result<std::unique_ptr<Workspace>> Workspace::create(const WorkspaceOptions& opt, const IncidentInfo& info_in) {
+  if (opt.op.name.empty())
+    return make_error(ErrorCode::invalid_input, "操作者の名前を入力してください（--operator）",
+                      "enter the operator's name (--operator)");
+  auto key = KitKey::load_or_create(opt.case_root / "kit");
+  if (!key) return key.error();
+  IncidentInfo info = info_in;
+  const Clock& clock = opt.clock ? *opt.clock : default_clock();
+  info.created_utc_ns = clock.now().sys_utc_ns;
+  info.created_by = opt.op.name;
+  info.created_kit = key->kit_id();
+  if (auto st = create_incident(opt.case_root, info); !st) return st.error();
+  WorkspaceOptions o = opt;
+  o.incident_id = info.incident_id;
+  o.op = {};
+  auto ws = open(o);
+  if (!ws) return ws.error();
+  (*ws)->m_log->set_operator(opt.op);
+  auto e = (*ws)->m_log->append_system(
+      "incident_opened", "インシデント開始 / incident opened: " + info.incident_id + " " + info.title +
+                             (info.training ? " [訓練 / TRAINING]" : "") + " — " + info.facility + " (" + info.profile +
+                             "), 操作者 / operator: " + opt.op.name + " [" + roles_text(opt.op.roles) + "]");
+  if (!e) return e.error();
+  return ws;
+}
+
+Status Workspace::set_operator(const Operator& op) {
+  const Operator& cur = m_log->current_operator();
+  if (cur.name == op.name && cur.roles == op.roles) return ok_status();
+  if (!is_valid_utf8(op.name))
+    return make_error(ErrorCode::invalid_input, "操作者名が UTF-8 ではありません", "the operator name is not valid UTF-8");
+  const std::string before = cur.name.empty() ? "—" : cur.name + " [" + roles_text(cur.roles) + "]";
+  m_log->set_operator(op);
+  auto e = m_log->append_system("operator_changed", "操作者交代 / operator changed: " + before + " → " + op.name + " [" +
+                                                        roles_text(op.roles) + "]");
+  if (!e) return e.error();
+  return ok_status();
+}
+
+Result<Entry> Workspace::confirm_time(const ClockReading& at, std::int64_t reference_utc_ns,
+                                      std::int64_t uncertainty_ns, const std::string& source,
+                                      const std::string& witness) {
+  Entry d = make_time_check_draft(at, reference_utc_ns, uncertainty_ns, source, witness);
+  const double off_s = static_cast<double>(d.time_check->offset_ns) / 1e9;
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%+.3f s (±%.1f s)", off_s, static_cast<double>(uncertainty_ns) / 1e9);
+  d.from = source;
+  d.to = {"Shodo"};
+  d.content = std::string("時刻合わせ確認 / reference time check: ") + source + " " + format_jst_display(reference_utc_ns) +
+              " JST, 補正値 / offset " + buf;
+  if (TimeReference::looks_like_rtc_local_time(d.time_check->offset_ns))
+    d.content += " — ホストの時計が現地時刻の可能性 / RTC probably set to local time";
+  return m_log->append(std::move(d));
+}
+
+Result<Attachment> Workspace::import_attachment(const fs::path& file) {
+  auto sha = sha256_file_hex(file);
+  if (!sha) return sha.error();
+  auto bytes = read_file(file);
+  if (!bytes) return bytes.error();
+  const fs::path dir = dir_attachments();
+  if (auto st = create_directories_durable(dir); !st) return st.error();
+  const std::string name = sha->substr(0, 12) + "-" + file.filename().string();
+  if (auto st = write_file_atomic(dir / name, *bytes); !st) return st.error();
+  return Attachment{"attachments/" + name, *sha};
+}
+
+report::TimeStatus Workspace::time_status() const {
+  report::TimeStatus t;
+  const Confirmation* c = m_log->time_reference().latest();
+  if (!c) return t;
+  const Correction now = m_log->correction_now();
+  t.confirmed = now.corrected_utc_ns.has_value();
+  t.last_check_utc_ns = c->sys_utc_ns + c->offset_ns;
+  t.offset_ns = c->offset_ns;
+  t.uncertainty_ns = c->uncertainty_ns;
+  t.confirmed_by = c->operator_name;
+  t.source = c->source;
+  return t;
+}
+
+Result<report::ChronologyDocument> Workspace::document(bool japanese, bool merged,
+                                                       const std::vector<fs::path>& extra_files) const {
+  report::ChronologyDocument doc;
+  doc.incident = m_incident;
+  doc.time = time_status();
+  doc.kit_id = m_key->kit_id();
+  doc.key_fingerprint = m_key->fingerprint();
+  doc.exported_by = m_log->current_operator().name;
+  const ClockReading now = m_clock->now();
+  doc.export_utc_ns = m_log->time_reference().correct(now).corrected_utc_ns.value_or(now.sys_utc_ns);
+  doc.japanese = japanese;
+  if (!merged && extra_files.empty()) {
+    doc.entries = m_log->entries();
+    doc.heads.push_back({m_key->kit_id(), m_log->count(), m_log->head_hash()});
+    return doc;
+  }
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& f : fs::directory_iterator(chronology_dir(), ec))
+    if (f.path().extension() == ".jsonl") files.push_back(f.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : extra_files) files.push_back(f);
+  auto m = merge_chronologies(files);
+  if (!m) return m.error();
+  doc.entries = std::move(m->entries);
+  for (const auto& c : m->chains) doc.heads.push_back({c.device_id, c.count, c.last_hash});
+  return doc;
+}
+
+}  // namespace shodo

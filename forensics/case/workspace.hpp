@@ -1,0 +1,73 @@
+// The open incident as the front ends see it: the case root, the kit identity, the incident,
+// its chronology log (this kit's) and the operator session. Both the CLI and the GUI go
+// through this one facade, so every action lands in the chronology the same way.
+// Not thread-safe: owned by one thread (the GUI's main thread or the CLI).
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "forensics/case/incident.hpp"
+#include "forensics/chronology/log.hpp"
+#include "forensics/chronology/merge.hpp"
+#include "forensics/integrity/kit_key.hpp"
+#include "forensics/report/chronology_document.hpp"
+
+namespace shodo {
+
+struct WorkspaceOptions {
+  std::filesystem::path case_root;
+  std::string incident_id;
+  chronology::Operator op;                  // who is operating (may be empty: read-only use)
+  const Clock* clock = nullptr;             // default_clock() when null
+  // Second medium for the CHR-24 mirror: <mirror_root>/incidents/<id>/chronology/<kit>.jsonl.
+  // Defaults to $SHODO_MIRROR_ROOT when set.
+  std::optional<std::filesystem::path> mirror_root;
+};
+
+class Workspace {
+ public:
+  // Opens the incident for writing. Writes "operator_changed" when the operator differs from the
+  // last one recorded by this kit. Errors: not_found, read_only (damaged log), not_saved.
+  static Result<std::unique_ptr<Workspace>> open(const WorkspaceOptions& opt,
+                                                 chronology::OpenReport* report = nullptr);
+  // Creates the incident folder, then opens it and writes "incident_opened".
+  static Result<std::unique_ptr<Workspace>> create(const WorkspaceOptions& opt, const IncidentInfo& info);
+
+  const std::filesystem::path& case_root() const { return m_case_root; }
+  std::filesystem::path dir() const { return incident_dir(m_case_root, m_incident.incident_id); }
+  std::filesystem::path chronology_dir() const { return dir() / "chronology"; }
+  std::filesystem::path dir_attachments() const { return dir() / "attachments"; }
+  const IncidentInfo& incident() const { return m_incident; }
+  const KitKey& key() const { return *m_key; }
+  chronology::ChronologyLog& log() { return *m_log; }
+  const chronology::ChronologyLog& log() const { return *m_log; }
+
+  // Changes the operator; writes "operator_changed" if it differs. Errors as append().
+  Status set_operator(const chronology::Operator& op);
+  // CHR-11: the operator confirms that the reference `source` showed `reference_utc_ns` at the
+  // moment `at` was read (e.g. the key press on the 117 tone). Returns the time_check entry.
+  Result<chronology::Entry> confirm_time(const ClockReading& at, std::int64_t reference_utc_ns,
+                                         std::int64_t uncertainty_ns, const std::string& source,
+                                         const std::string& witness = {});
+  // Attaches a file (copied into <incident>/attachments/, hashed). Returns the attachment record.
+  Result<chronology::Attachment> import_attachment(const std::filesystem::path& file);
+
+  // The document for exports: this kit's entries, or all chronologies of the incident merged
+  // (every *.jsonl under chronology/ plus `extra_files`, each verified on its own).
+  Result<report::ChronologyDocument> document(bool japanese, bool merged,
+                                              const std::vector<std::filesystem::path>& extra_files = {}) const;
+  report::TimeStatus time_status() const;
+
+ private:
+  Workspace() = default;
+  std::filesystem::path m_case_root;
+  IncidentInfo m_incident;
+  std::unique_ptr<KitKey> m_key;
+  std::unique_ptr<chronology::ChronologyLog> m_log;
+  const Clock* m_clock = nullptr;
+};
+
+}  // namespace shodo
