@@ -5,7 +5,8 @@
 #
 #   tests/crash/powercut_fs_selftest.sh [PATH_TO_powercut_fs]
 #
-# Without an argument (or $POWERCUT_FS) the tool is compiled into a temp dir.
+# The tool: the argument, else $POWERCUT_FS, else $SHODO_BUILD_DIR/tests/powercut_fs
+# (set by ctest), else it is compiled into a temp dir.
 # Exit status: 0 all passed, 1 some check failed, 77 FUSE unavailable (skip).
 # File operations go through python3 so every fsync is explicit.
 set -u
@@ -13,6 +14,9 @@ set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src="$here/../tools/powercut_fs.c"
 BIN=${1:-${POWERCUT_FS:-}}
+if [[ -z $BIN && -x ${SHODO_BUILD_DIR:-/nonexistent}/tests/powercut_fs ]]; then
+    BIN=$SHODO_BUILD_DIR/tests/powercut_fs
+fi
 
 if [[ ! -w /dev/fuse ]] || ! command -v fusermount3 >/dev/null; then
     echo "SKIP: FUSE not available (/dev/fuse, fusermount3)"
@@ -25,6 +29,7 @@ M=$TMP/mnt
 LOG=$TMP/powercut_fs.log
 PID=
 FAILS=0
+KEEP_TMP=0 # set on failure: the log stays for inspection
 mkdir -p "$M"
 
 # shellcheck disable=SC2317  # invoked by the trap
@@ -36,7 +41,9 @@ cleanup() {
         kill "$PID" 2>/dev/null
         wait "$PID" 2>/dev/null
     fi
-    mountpoint -q "$M" 2>/dev/null || rm -rf "$TMP"
+    if [[ $KEEP_TMP -eq 0 ]] && ! mountpoint -q "$M" 2>/dev/null; then
+        rm -rf "$TMP"
+    fi
 }
 trap cleanup EXIT
 
@@ -54,12 +61,13 @@ pass() { echo "  ok: $*"; }
 start_fs() {
     env "$@" "$BIN" "$B" "$M" -f 2>>"$LOG" &
     PID=$!
-    for _ in $(seq 100); do
+    for _ in $(seq 200); do
         mountpoint -q "$M" && return 0
         kill -0 "$PID" 2>/dev/null || break
         sleep 0.05
     done
-    echo "FATAL: powercut_fs did not mount; log:"; cat "$LOG"
+    echo "FATAL: powercut_fs did not mount within 10 s; log:"; cat "$LOG"
+    KEEP_TMP=1
     exit 1
 }
 
@@ -101,11 +109,16 @@ def fsync_dir(name="."):
     os.fsync(fd)
     os.close(fd)
 '
-py() { M=$M python3 -c "$PRELUDE"$'\n'"$1"; }
+# The system interpreter unless $PYTHON says otherwise: a pyenv shim costs ~1 s a call.
+if [[ -z ${PYTHON:-} ]]; then
+    PYTHON=python3
+    [[ -x /usr/bin/python3 ]] && PYTHON=/usr/bin/python3
+fi
+py() { M=$M "$PYTHON" -c "$PRELUDE"$'\n'"$1"; }
 
 # expect_content NAME CONTENT — checked through a fresh mount of the backing dir.
 expect_content() {
-    if [[ ! -f $M/$1 ]]; then fail "$1 absent, expected '$2'"; return; fi
+    if [[ ! -f $M/$1 ]]; then fail "$1 absent, expected '${2//$'\n'/\\n}'"; return; fi
     local got; got=$(cat "$M/$1"; echo x); got=${got%x}
     if [[ $got == "$2" ]]; then pass "$1 = '${2//$'\n'/\\n}'"
     else fail "$1 = '${got//$'\n'/\\n}', expected '${2//$'\n'/\\n}'"; fi
@@ -241,7 +254,7 @@ for seed in 1 2 3 4 5 6; do
     start_fs POWERCUT_KEEP_UNSYNCED_PREFIX=1 POWERCUT_SEED=$seed
     py 'append("log", "synced\n", sync=True); fsync_dir(); append("log", "unsynced-1\nunsynced-2\n")'
     cut
-    got=$(cat "$B/log"; echo x); got=${got%x}
+    got=$(cat "$B/log" 2>/dev/null; echo x); got=${got%x}
     if [[ $full == "$got"* && $got == "$durable"* ]]; then
         pass "seed $seed: kept ${#got} of ${#full} bytes"
     else
@@ -273,7 +286,5 @@ if [[ $FAILS -eq 0 ]]; then
     exit 0
 fi
 echo "powercut_fs self-test: $FAILS check(s) FAILED; powercut_fs log: $LOG"
-trap - EXIT
-cleanup_keep_log() { mountpoint -q "$M" && { fusermount3 -u "$M" || umount -l "$M"; }; }
-cleanup_keep_log
+KEEP_TMP=1
 exit 1

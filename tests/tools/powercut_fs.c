@@ -11,12 +11,14 @@
  *
  * The durable state changes ONLY on fsync:
  *   - fsync/fdatasync of a file copies that inode's data (and size) into its
- *     durable content.  fsync (not fdatasync) also commits its mode.
+ *     durable content; fsync (not fdatasync) also commits its mode.  O_SYNC /
+ *     O_DSYNC writes count, the kernel sends an fsync after each.
  *   - fsync of a directory (FUSE fsyncdir) replaces that directory's durable
  *     entries (name -> inode) by its visible entries.  This is the only way a
  *     create, mkdir, unlink, rmdir or rename becomes durable; a cross-directory
- *     rename needs both directories fsync'ed (new name: destination, removal
- *     of the old name: source).
+ *     rename needs both directories fsync'ed (destination: the new name
+ *     appears; source: the old name goes — with only the destination synced
+ *     the file is durably in both places, with only the source in neither).
  * A file created and fsync'ed in a directory that is never fsync'ed is
  * therefore lost, and a file whose entry was committed but whose data was
  * never fsync'ed comes back empty.  This is harsher than ext4 (whose journal
@@ -30,8 +32,8 @@
  * The next mount loads BACKING_DIR as both its visible and durable state, so
  * fixtures can be put straight into BACKING_DIR before mounting.  Never
  * SIGKILL powercut_fs: BACKING_DIR is only written at the cut.  A test must
- * wait for the process to exit (or the mount to disappear; the durable state
- * is written before unmounting) before it remounts or reads BACKING_DIR.
+ * wait for the process to exit (or for the mount to disappear: the durable
+ * state is written before unmounting) before it remounts or reads BACKING_DIR.
  *
  * Fault injection (environment variables, read at start):
  *   POWERCUT_FAIL_FSYNC_AFTER=N   the (N+1)th fsync/fsyncdir call (files and
@@ -41,33 +43,33 @@
  *   POWERCUT_CUT_AFTER_WRITES=N   cut power right after the Nth write request
  *                                 (writes to /.powercut are not counted).
  *   POWERCUT_CUT_AFTER_OPS=N      cut power right after the Nth successful
- *                                 state-changing request (create, mkdir,
- *                                 unlink, rmdir, rename, write, truncate,
- *                                 chmod, chown, utimens, fsync, fsyncdir,
- *                                 open with O_TRUNC).
+ *                                 state-changing request: create, mkdir,
+ *                                 unlink, rmdir, rename, write, setattr
+ *                                 (truncate/chmod/chown/utimens), fsync,
+ *                                 fsyncdir, open with O_TRUNC.
  *   POWERCUT_TEAR=1               the write that triggers an automatic cut is
  *                                 torn: only its first len/2 bytes reach the
  *                                 (visible, non-durable) file.
  *   POWERCUT_KEEP_UNSYNCED_PREFIX=1|all
  *                                 models the page cache writing back part of
  *                                 a file's unsynced tail before the cut: for a
- *                                 file whose unsynced changes are pure appends
- *                                 past its durable content, keep a random
- *                                 prefix (1) or all (all) of the appended
- *                                 bytes.  Files changed in place keep only
- *                                 their durable content.  Default: drop all.
+ *                                 durably named file whose unsynced changes
+ *                                 are pure appends past its durable content,
+ *                                 keep a random prefix (1) or all (all) of the
+ *                                 appended bytes.  Files changed in place keep
+ *                                 only their durable content.  Default: drop
+ *                                 all unsynced data.
  *   POWERCUT_SEED=N               seed for the random prefix (logged).
  *
  * The kernel splits writes larger than max_write (128 KiB) into several write
  * requests; each counts for POWERCUT_CUT_AFTER_WRITES.
  *
  * Not supported: hard links, symlinks, device nodes, xattrs, locks.  Files
- * are held in memory; this is for tests, not for data.
+ * are held in memory; this is for tests, not for data.  Single-threaded.
  */
-#define FUSE_USE_VERSION 31
+#define FUSE_USE_VERSION 34
 #define _GNU_SOURCE
 
-#include <fuse.h>
 #include <fuse_lowlevel.h>
 
 #include <dirent.h>
@@ -86,8 +88,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CONTROL_PATH "/.powercut"
-#define CONTROL_INO 2 /* root is 1; real inodes start at 3 */
+#define CONTROL_NAME ".powercut"
+#define CONTROL_INO 2 /* FUSE node id of /.powercut; the root is 1 */
 
 /* ------------------------------------------------------------------ model */
 
@@ -96,6 +98,7 @@ struct node;
 struct dentry {
     char *name;
     struct node *node;
+    off_t cookie; /* readdir offset; increasing along the visible list */
 };
 
 struct dentries {
@@ -104,7 +107,7 @@ struct dentries {
 };
 
 struct node {
-    uint64_t ino;
+    uint64_t ino; /* st_ino; the FUSE node id is the node's address */
     mode_t mode;  /* visible type + permission bits */
     mode_t dmode; /* durable permission bits */
     uid_t uid;
@@ -120,26 +123,25 @@ struct node {
     size_t dsize, dcap;
     size_t clean;
 
-    /* Directories: the two namespaces. */
+    /* Directories: the two namespaces, and the visible parent (a directory
+     * has exactly one visible name) to refuse moving it into itself. */
     struct dentries vis, dur;
+    struct node *parent;
 
-    /* An inode lives while a visible entry, a durable entry or an open
-     * handle refers to it (an unlinked file may still be durably named). */
-    unsigned vlinks, dlinks, opens;
+    /* An inode lives while a visible entry, a durable entry or the kernel
+     * (lookup count; it holds one for every open file) refers to it. */
+    unsigned vlinks, dlinks;
+    uint64_t nlookup;
     bool saving; /* cycle guard while writing the durable tree */
-    /* Every live inode is on one list: an unlinked file still open at the
-     * cut is otherwise referenced only by the kernel's file handle, which
-     * LeakSanitizer would report when the process ends. */
+    /* All live inodes are on one list: after a cut the kernel never sends
+     * the forgets, and LeakSanitizer must still see them as reachable. */
     struct node *all_prev, *all_next;
 };
 
-/* File handle (fi->fh) = the inode's address; the control file's is this. */
-#define CONTROL_FH UINT64_MAX
-static struct node *all_nodes;
-
 static struct node root;
-static bool serving; /* set once the FUSE loop runs */
+static struct node *all_nodes;
 static uint64_t next_ino = CONTROL_INO + 1;
+static off_t next_cookie = 3; /* 1 and 2 are "." and ".." */
 
 struct config {
     long long fail_fsync_after; /* -1: never */
@@ -190,16 +192,16 @@ static struct timespec now(void)
     return ts;
 }
 
-static struct node *node_new(mode_t mode)
+static bool is_dir(const struct node *n) { return S_ISDIR(n->mode); }
+
+static struct node *node_new(mode_t mode, fuse_req_t req)
 {
     struct node *n = xrealloc(NULL, sizeof *n);
     memset(n, 0, sizeof *n);
     n->ino = next_ino++;
     n->mode = mode;
     n->dmode = mode & 07777;
-    /* fuse_get_context() is garbage before fuse_new(); load_tree() sets
-     * the owner from the backing file anyway. */
-    struct fuse_context *ctx = serving ? fuse_get_context() : NULL;
+    const struct fuse_ctx *ctx = req ? fuse_req_ctx(req) : NULL;
     n->uid = ctx ? ctx->uid : getuid();
     n->gid = ctx ? ctx->gid : getgid();
     n->atime = n->mtime = n->ctime = now();
@@ -210,26 +212,26 @@ static struct node *node_new(mode_t mode)
     return n;
 }
 
-static bool is_dir(const struct node *n) { return S_ISDIR(n->mode); }
-
 static void node_put(struct node *n);
 
 static void dentries_clear_durable(struct dentries *d)
 {
-    for (size_t i = 0; i < d->n; i++) {
-        free(d->v[i].name);
-        d->v[i].node->dlinks--;
-        node_put(d->v[i].node);
-    }
-    free(d->v);
+    struct dentries old = *d; /* node_put may recurse into other nodes */
     memset(d, 0, sizeof *d);
+    for (size_t i = 0; i < old.n; i++) {
+        free(old.v[i].name);
+        old.v[i].node->dlinks--;
+        node_put(old.v[i].node);
+    }
+    free(old.v);
 }
 
-/* Free an inode nothing refers to any more; a dropped directory releases the
- * durable entries it still held (its visible ones are empty: rmdir checked). */
+/* Frees an inode nothing refers to any more; a dropped directory releases
+ * the durable entries it still holds (its visible ones are empty: rmdir
+ * checked). */
 static void node_put(struct node *n)
 {
-    if (n == &root || n->vlinks || n->dlinks || n->opens)
+    if (n == &root || n->vlinks || n->dlinks || n->nlookup)
         return;
     dentries_clear_durable(&n->dur);
     if (n->all_prev)
@@ -258,85 +260,48 @@ static void dentries_add(struct dentries *d, const char *name, struct node *n)
         d->cap = d->cap ? 2 * d->cap : 8;
         d->v = xrealloc(d->v, d->cap * sizeof *d->v);
     }
-    d->v[d->n].name = strdup(name);
-    if (!d->v[d->n].name)
+    struct dentry *e = &d->v[d->n++];
+    e->name = strdup(name);
+    if (!e->name)
         die_oom();
-    d->v[d->n].node = n;
-    d->n++;
+    e->node = n;
+    e->cookie = next_cookie++;
 }
 
+/* Keeps order (hence increasing cookies): readdir resumes by cookie, so an
+ * unlink during a directory scan neither skips nor repeats entries. */
 static void dentries_del(struct dentries *d, size_t i)
 {
     free(d->v[i].name);
-    d->v[i] = d->v[--d->n];
+    memmove(&d->v[i], &d->v[i + 1], (d->n - i - 1) * sizeof *d->v);
+    d->n--;
 }
 
-/* ----------------------------------------------------------------- paths */
+/* Replies with an error (or 0 for success) and leaves the handler. */
+#define RETURN_ERR(req, err)                                                                  \
+    do {                                                                                      \
+        fuse_reply_err(req, err);                                                             \
+        return;                                                                               \
+    } while (0)
 
-static bool is_control(const char *path) { return path && strcmp(path, CONTROL_PATH) == 0; }
-
-/* Walks the VISIBLE namespace; the durable one is never looked up by path. */
-static int resolve(const char *path, struct node **out)
+/* FUSE node ids are node addresses; 1 is the root, 2 the control file. */
+static struct node *N(fuse_ino_t ino)
 {
-    struct node *n = &root;
-    char buf[PATH_MAX];
-    if (!path)
-        return -ENOENT;
-    if (strlen(path) >= sizeof buf)
-        return -ENAMETOOLONG;
-    strcpy(buf, path);
-    char *save = NULL;
-    for (char *c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-        if (!is_dir(n))
-            return -ENOTDIR;
-        ssize_t i = dentries_find(&n->vis, c);
-        if (i < 0)
-            return -ENOENT;
-        n = n->vis.v[i].node;
-    }
-    *out = n;
-    return 0;
-}
-
-/* Splits PATH into its parent directory node and last component. */
-static int resolve_parent(const char *path, struct node **parent, const char **name)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash || slash[1] == '\0')
-        return -EINVAL;
-    char dir[PATH_MAX];
-    size_t len = (size_t)(slash - path);
-    if (len >= sizeof dir)
-        return -ENAMETOOLONG;
-    memcpy(dir, path, len);
-    dir[len] = '\0';
-    int r = resolve(len ? dir : "/", parent);
-    if (r)
-        return r;
-    if (!is_dir(*parent))
-        return -ENOTDIR;
-    *name = slash + 1;
-    return strlen(*name) > 255 ? -ENAMETOOLONG : 0;
-}
-
-/* With nullpath_ok the library passes path == NULL whenever it hands us a
- * file handle, so handle-carrying calls must be served from the handle. */
-static bool fi_is_control(const struct fuse_file_info *fi)
-{
-    return fi && fi->fh == CONTROL_FH;
-}
-
-static struct node *fi_node(const struct fuse_file_info *fi)
-{
-    if (!fi || !fi->fh || fi->fh == CONTROL_FH)
+    if (ino == FUSE_ROOT_ID)
+        return &root;
+    if (ino == CONTROL_INO)
         return NULL;
-    return (struct node *)(uintptr_t)fi->fh;
+    return (struct node *)(uintptr_t)ino;
 }
 
-static int get_node(const char *path, struct fuse_file_info *fi, struct node **out)
+static fuse_ino_t node_id(struct node *n)
 {
-    *out = fi_node(fi);
-    return *out ? 0 : resolve(path, out);
+    return n == &root ? FUSE_ROOT_ID : (fuse_ino_t)(uintptr_t)n;
+}
+
+static bool is_control(fuse_ino_t parent, const char *name)
+{
+    return parent == FUSE_ROOT_ID && strcmp(name, CONTROL_NAME) == 0;
 }
 
 /* ------------------------------------------------------------ power cut */
@@ -350,10 +315,10 @@ static void request_cut(const char *reason)
     /* Only sets a flag: the reply to the current request still goes out and
      * the single-threaded loop then stops before reading another request, so
      * nothing can change (or be fsync'ed) after the cut point. */
-    fuse_exit(fuse_get_context()->fuse);
+    fuse_session_exit(session);
 }
 
-/* Called at the end of every successful state-changing request. */
+/* Called after every successful state-changing request. */
 static void op_done(void)
 {
     if (cfg.cut_after_ops >= 0 && ++n_ops == cfg.cut_after_ops)
@@ -413,7 +378,7 @@ static void commit_dir(struct node *dir)
     dentries_clear_durable(&old);
 }
 
-/* Returns -EIO if fault injection says this fsync fails. */
+/* Returns EIO if fault injection says this fsync fails. */
 static int fsync_fault(void)
 {
     long long k = ++n_fsyncs;
@@ -421,29 +386,12 @@ static int fsync_fault(void)
         return 0;
     if (k == cfg.fail_fsync_after + 1 || cfg.fail_fsync_sticky) {
         logmsg("injected EIO on fsync #%lld", k);
-        return -EIO;
+        return EIO;
     }
     return 0;
 }
 
 /* ------------------------------------------------------------ operations */
-
-static void *pc_init(struct fuse_conn_info *conn, struct fuse_config *c)
-{
-    serving = true;
-    c->use_ino = 1;
-    /* Unlink/rename over an open file must really remove the name, not
-     * rename it to .fuse_hiddenXXX (which would be a durable-namespace lie);
-     * handle-based calls then arrive with path == NULL. */
-    c->hard_remove = 1;
-    c->nullpath_ok = 1;
-    c->entry_timeout = c->attr_timeout = c->negative_timeout = 0;
-    c->kernel_cache = 0;
-    /* With a writeback cache the kernel would hold dirty data we never see
-     * until it chooses to flush; write-through keeps every write() a request. */
-    conn->want &= ~(unsigned)FUSE_CAP_WRITEBACK_CACHE;
-    return NULL;
-}
 
 static void fill_stat(const struct node *n, struct stat *st)
 {
@@ -455,7 +403,7 @@ static void fill_stat(const struct node *n, struct stat *st)
         for (size_t i = 0; i < n->vis.n; i++)
             st->st_nlink += is_dir(n->vis.v[i].node);
     } else {
-        st->st_nlink = n->vlinks;
+        st->st_nlink = n->vlinks; /* 0 for an unlinked open file */
     }
     st->st_uid = n->uid;
     st->st_gid = n->gid;
@@ -467,152 +415,254 @@ static void fill_stat(const struct node *n, struct stat *st)
     st->st_ctim = n->ctime;
 }
 
-static int pc_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
+static void control_stat(struct stat *st)
 {
-    if (is_control(path) || fi_is_control(fi)) {
-        memset(st, 0, sizeof *st);
-        st->st_ino = CONTROL_INO;
-        st->st_mode = S_IFREG | 0222;
-        st->st_nlink = 1;
-        return 0;
-    }
-    struct node *n;
-    int r = get_node(path, fi, &n);
-    if (r)
-        return r;
-    fill_stat(n, st);
-    return 0;
+    memset(st, 0, sizeof *st);
+    st->st_ino = CONTROL_INO;
+    st->st_mode = S_IFREG | 0222;
+    st->st_nlink = 1;
 }
 
-static int pc_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
-                      struct fuse_file_info *fi, enum fuse_readdir_flags flags)
+/* Every attribute and entry timeout is 0: the kernel asks each time, so no
+ * stale size or name can survive a change made here. */
+static void reply_entry(fuse_req_t req, struct node *n)
 {
-    (void)off;
-    (void)flags;
-    struct node *n;
-    int r = get_node(path, fi, &n);
-    if (r)
-        return r;
-    filler(buf, ".", NULL, 0, 0);
-    filler(buf, "..", NULL, 0, 0);
-    for (size_t i = 0; i < n->vis.n; i++) {
-        struct stat st;
-        fill_stat(n->vis.v[i].node, &st);
-        if (filler(buf, n->vis.v[i].name, &st, 0, 0))
-            break;
-    }
-    return 0; /* /.powercut is deliberately not listed */
-}
-
-static int open_handle(struct node *n, struct fuse_file_info *fi)
-{
+    struct fuse_entry_param e;
+    memset(&e, 0, sizeof e);
     if (n) {
-        n->opens++;
-        fi->fh = (uint64_t)(uintptr_t)n;
+        n->nlookup++;
+        e.ino = node_id(n);
+        fill_stat(n, &e.attr);
     } else {
-        fi->fh = CONTROL_FH;
+        e.ino = CONTROL_INO;
+        control_stat(&e.attr);
     }
-    return 0;
+    fuse_reply_entry(req, &e);
 }
 
-static void close_handle(struct fuse_file_info *fi)
+static void pc_init(void *userdata, struct fuse_conn_info *conn)
 {
-    struct node *n = fi_node(fi);
-    if (n) {
-        n->opens--;
+    (void)userdata;
+    /* With a writeback cache the kernel would hold dirty data we only see
+     * when it chooses to flush; write-through makes each write() a request. */
+    conn->want &= ~(unsigned)FUSE_CAP_WRITEBACK_CACHE;
+}
+
+static void pc_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+    if (is_control(parent, name)) {
+        reply_entry(req, NULL);
+        return;
+    }
+    struct node *p = N(parent);
+    ssize_t i = p && is_dir(p) ? dentries_find(&p->vis, name) : -1;
+    if (i < 0)
+        RETURN_ERR(req, ENOENT);
+    reply_entry(req, p->vis.v[i].node);
+}
+
+static void pc_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+    struct node *n = N(ino);
+    if (n && n != &root) {
+        n->nlookup -= nlookup;
         node_put(n);
     }
-    fi->fh = 0;
+    fuse_reply_none(req);
 }
 
-static int pc_mkdir(const char *path, mode_t mode)
+static void pc_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    struct node *parent;
-    const char *name;
-    int r = resolve_parent(path, &parent, &name);
-    if (r)
-        return r;
-    if (dentries_find(&parent->vis, name) >= 0 || is_control(path))
-        return -EEXIST;
-    struct node *n = node_new(S_IFDIR | (mode & 07777));
-    dentries_add(&parent->vis, name, n);
-    n->vlinks++;
-    touch(parent, true);
+    (void)fi;
+    struct stat st;
+    struct node *n = N(ino);
+    if (n)
+        fill_stat(n, &st);
+    else
+        control_stat(&st);
+    fuse_reply_attr(req, &st, 0);
+}
+
+static void pc_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+                       struct fuse_file_info *fi)
+{
+    (void)fi;
+    struct node *n = N(ino);
+    if (!n) { /* `echo 1 > .powercut` may truncate it first */
+        pc_getattr(req, ino, NULL);
+        return;
+    }
+    if (to_set & FUSE_SET_ATTR_SIZE) {
+        if (is_dir(n))
+            RETURN_ERR(req, EISDIR);
+        if (attr->st_size < 0)
+            RETURN_ERR(req, EINVAL);
+        resize(n, (size_t)attr->st_size);
+    }
+    if (to_set & FUSE_SET_ATTR_MODE)
+        n->mode = (n->mode & S_IFMT) | (attr->st_mode & 07777);
+    if (to_set & FUSE_SET_ATTR_UID)
+        n->uid = attr->st_uid;
+    if (to_set & FUSE_SET_ATTR_GID)
+        n->gid = attr->st_gid;
+    struct timespec t = now();
+    if (to_set & FUSE_SET_ATTR_ATIME)
+        n->atime = (to_set & FUSE_SET_ATTR_ATIME_NOW) ? t : attr->st_atim;
+    if (to_set & FUSE_SET_ATTR_MTIME)
+        n->mtime = (to_set & FUSE_SET_ATTR_MTIME_NOW) ? t : attr->st_mtim;
+    n->ctime = (to_set & FUSE_SET_ATTR_CTIME) ? attr->st_ctim : t;
+    struct stat st;
+    fill_stat(n, &st);
+    fuse_reply_attr(req, &st, 0);
     op_done();
-    return 0;
 }
 
-static int pc_open(const char *path, struct fuse_file_info *fi)
+/* Appends one entry if it fits; false when the reply buffer is full. */
+static bool add_dirent(fuse_req_t req, char *buf, size_t size, size_t *used, const char *name,
+                       const struct stat *st, off_t next)
 {
-    if (is_control(path)) {
+    size_t need = fuse_add_direntry(req, buf + *used, size - *used, name, st, next);
+    if (need > size - *used)
+        return false;
+    *used += need;
+    return true;
+}
+
+static void pc_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                       struct fuse_file_info *fi)
+{
+    (void)fi;
+    struct node *d = N(ino);
+    char *buf = xrealloc(NULL, size);
+    size_t used = 0;
+    struct stat st;
+    memset(&st, 0, sizeof st);
+    st.st_mode = S_IFDIR;
+    st.st_ino = d->ino;
+    if ((off >= 1 || add_dirent(req, buf, size, &used, ".", &st, 1)) &&
+        (off >= 2 || add_dirent(req, buf, size, &used, "..", &st, 2))) {
+        /* Resume after OFF: the visible list is sorted by cookie. */
+        size_t lo = 0, hi = d->vis.n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (d->vis.v[mid].cookie <= off)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t i = lo; i < d->vis.n; i++) {
+            const struct dentry *e = &d->vis.v[i];
+            st.st_ino = e->node->ino;
+            st.st_mode = e->node->mode;
+            if (!add_dirent(req, buf, size, &used, e->name, &st, e->cookie))
+                break; /* the kernel asks again from the last cookie sent */
+        }
+    }
+    /* /.powercut is deliberately not listed. */
+    fuse_reply_buf(req, buf, used);
+    free(buf);
+}
+
+static void pc_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
+{
+    struct node *p = N(parent);
+    if (is_control(parent, name) || dentries_find(&p->vis, name) >= 0)
+        RETURN_ERR(req, EEXIST);
+    struct node *n = node_new(S_IFDIR | (mode & 07777), req);
+    n->parent = p;
+    dentries_add(&p->vis, name, n);
+    n->vlinks++;
+    touch(p, true);
+    reply_entry(req, n);
+    op_done();
+}
+
+static void pc_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    struct node *n = N(ino);
+    if (!n) {
         /* No FLUSH on close: the loop is gone right after the cut, and a
          * pending FLUSH would make the trigger's close() fail. */
         fi->noflush = 1;
         fi->direct_io = 1;
-        return open_handle(NULL, fi);
+        fuse_reply_open(req, fi);
+        return;
     }
-    struct node *n;
-    int r = resolve(path, &n);
-    if (r)
-        return r;
     if (is_dir(n))
-        return -EISDIR;
-    /* libfuse negotiates atomic O_TRUNC, so truncation arrives here. */
-    if ((fi->flags & O_TRUNC) && (fi->flags & O_ACCMODE) != O_RDONLY) {
+        RETURN_ERR(req, EISDIR);
+    /* libfuse negotiates atomic O_TRUNC, so truncation may arrive here. */
+    bool trunc = (fi->flags & O_TRUNC) && (fi->flags & O_ACCMODE) != O_RDONLY;
+    if (trunc)
         resize(n, 0);
+    fuse_reply_open(req, fi);
+    if (trunc)
         op_done();
-    }
-    return open_handle(n, fi);
 }
 
-static int pc_create(const char *path, mode_t mode, struct fuse_file_info *fi)
+static void pc_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+                      struct fuse_file_info *fi)
 {
-    if (is_control(path))
-        return (fi->flags & O_EXCL) ? -EEXIST : pc_open(path, fi);
-    struct node *parent;
-    const char *name;
-    int r = resolve_parent(path, &parent, &name);
-    if (r)
-        return r;
-    if (dentries_find(&parent->vis, name) >= 0) {
+    struct node *p = N(parent);
+    ssize_t i = dentries_find(&p->vis, name);
+    struct fuse_entry_param e;
+    memset(&e, 0, sizeof e);
+    if (is_control(parent, name) || i >= 0) {
+        /* The kernel looks up first, so this is a race or the control file. */
         if (fi->flags & O_EXCL)
-            return -EEXIST;
-        return pc_open(path, fi);
+            RETURN_ERR(req, EEXIST);
+        if (i < 0) {
+            fi->noflush = 1;
+            fi->direct_io = 1;
+            e.ino = CONTROL_INO;
+            control_stat(&e.attr);
+            fuse_reply_create(req, &e, fi);
+            return;
+        }
+        struct node *n = p->vis.v[i].node;
+        if (is_dir(n))
+            RETURN_ERR(req, EISDIR);
+        if (fi->flags & O_TRUNC)
+            resize(n, 0);
+        n->nlookup++;
+        e.ino = node_id(n);
+        fill_stat(n, &e.attr);
+        fuse_reply_create(req, &e, fi);
+        op_done();
+        return;
     }
-    struct node *n = node_new(S_IFREG | (mode & 07777));
-    dentries_add(&parent->vis, name, n);
+    struct node *n = node_new(S_IFREG | (mode & 07777), req);
+    dentries_add(&p->vis, name, n);
     n->vlinks++;
-    touch(parent, true);
-    open_handle(n, fi);
+    n->nlookup++;
+    touch(p, true);
+    e.ino = node_id(n);
+    fill_stat(n, &e.attr);
+    fuse_reply_create(req, &e, fi);
     op_done();
-    return 0;
 }
 
-static int pc_read(const char *path, char *buf, size_t size, off_t off,
-                   struct fuse_file_info *fi)
-{
-    (void)path;
-    struct node *n = fi_node(fi);
-    if (!n)
-        return 0;
-    if (off < 0 || (size_t)off >= n->size)
-        return 0;
-    size_t len = n->size - (size_t)off;
-    if (len > size)
-        len = size;
-    memcpy(buf, n->data + off, len);
-    return (int)len;
-}
-
-static int pc_write(const char *path, const char *buf, size_t size, off_t off,
+static void pc_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                     struct fuse_file_info *fi)
 {
-    (void)path;
-    if (fi_is_control(fi)) {
-        request_cut("write to " CONTROL_PATH);
-        return (int)size;
+    (void)fi;
+    struct node *n = N(ino);
+    if (!n || off < 0 || (size_t)off >= n->size) {
+        fuse_reply_buf(req, NULL, 0);
+        return;
     }
-    struct node *n = fi_node(fi);
+    size_t len = n->size - (size_t)off;
+    fuse_reply_buf(req, n->data + off, len < size ? len : size);
+}
+
+static void pc_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+                     struct fuse_file_info *fi)
+{
+    struct node *n = N(ino);
+    if (!n) {
+        fuse_reply_write(req, size);
+        request_cut("write to /" CONTROL_NAME);
+        return;
+    }
     bool cut = cfg.cut_after_writes >= 0 && ++n_writes == cfg.cut_after_writes;
     size_t apply = (cut && cfg.tear) ? size / 2 : size;
     /* The kernel already passes i_size as the offset for O_APPEND; ours is
@@ -624,263 +674,205 @@ static int pc_write(const char *path, const char *buf, size_t size, off_t off,
     if (n->clean > start)
         n->clean = start;
     touch(n, true);
+    /* The caller is told the whole write happened even when torn: as with a
+     * real cut, it cannot learn otherwise before it is gone. */
+    fuse_reply_write(req, size);
     if (cut) {
         if (apply < size)
             logmsg("torn write: %zu of %zu bytes at offset %zu", apply, size, start);
         request_cut("POWERCUT_CUT_AFTER_WRITES reached");
     }
     op_done();
-    /* The caller is told the whole write happened even when torn: as with a
-     * real cut, it cannot learn otherwise before it is gone. */
-    return (int)size;
 }
 
-static int pc_truncate(const char *path, off_t size, struct fuse_file_info *fi)
+static void pc_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    if (is_control(path) || fi_is_control(fi))
-        return 0; /* `echo 1 > .powercut` may truncate first */
-    struct node *n;
-    int r = get_node(path, fi, &n);
-    if (r)
-        return r;
-    if (is_dir(n))
-        return -EISDIR;
-    if (size < 0)
-        return -EINVAL;
-    resize(n, (size_t)size);
-    op_done();
-    return 0;
+    (void)ino;
+    (void)fi;
+    fuse_reply_err(req, 0); /* close() is not a sync point */
 }
 
-static int pc_fsync(const char *path, int datasync, struct fuse_file_info *fi)
+static void pc_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    (void)path;
-    struct node *n = fi_node(fi);
+    (void)ino;
+    (void)fi;
+    fuse_reply_err(req, 0); /* lifetime is tracked by lookup counts */
+}
+
+static void pc_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
+{
+    (void)fi;
+    struct node *n = N(ino);
     if (!n)
-        return 0;
-    int r = fsync_fault();
-    if (r)
-        return r;
+        RETURN_ERR(req, 0);
+    int err = fsync_fault();
+    if (err)
+        RETURN_ERR(req, err);
     commit_data(n);
     if (!datasync)
         n->dmode = n->mode & 07777;
+    fuse_reply_err(req, 0);
     op_done();
-    return 0;
 }
 
-static int pc_opendir(const char *path, struct fuse_file_info *fi)
+static void pc_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    struct node *n;
-    int r = resolve(path, &n);
-    if (r)
-        return r;
-    if (!is_dir(n))
-        return -ENOTDIR;
-    return open_handle(n, fi);
+    struct node *n = N(ino);
+    if (!n || !is_dir(n))
+        RETURN_ERR(req, ENOTDIR);
+    fuse_reply_open(req, fi);
 }
 
-static int pc_releasedir(const char *path, struct fuse_file_info *fi)
+static void pc_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
 {
-    (void)path;
-    close_handle(fi);
-    return 0;
-}
-
-static int pc_fsyncdir(const char *path, int datasync, struct fuse_file_info *fi)
-{
-    (void)path;
-    struct node *dir = fi_node(fi);
-    int r = fsync_fault();
-    if (r)
-        return r;
+    (void)fi;
+    struct node *dir = N(ino);
+    int err = fsync_fault();
+    if (err)
+        RETURN_ERR(req, err);
     commit_dir(dir);
     if (!datasync)
         dir->dmode = dir->mode & 07777;
+    fuse_reply_err(req, 0);
     op_done();
-    return 0;
 }
 
-static int remove_entry(const char *path, bool want_dir)
+static void remove_entry(fuse_req_t req, fuse_ino_t parent, const char *name, bool want_dir)
 {
-    if (is_control(path))
-        return -EPERM;
-    struct node *parent;
-    const char *name;
-    int r = resolve_parent(path, &parent, &name);
-    if (r)
-        return r;
-    ssize_t i = dentries_find(&parent->vis, name);
+    if (is_control(parent, name))
+        RETURN_ERR(req, EPERM);
+    struct node *p = N(parent);
+    ssize_t i = dentries_find(&p->vis, name);
     if (i < 0)
-        return -ENOENT;
-    struct node *n = parent->vis.v[i].node;
-    if (want_dir && !is_dir(n))
-        return -ENOTDIR;
-    if (!want_dir && is_dir(n))
-        return -EISDIR;
+        RETURN_ERR(req, ENOENT);
+    struct node *n = p->vis.v[i].node;
+    if (want_dir != is_dir(n))
+        RETURN_ERR(req, want_dir ? ENOTDIR : EISDIR);
     if (want_dir && n->vis.n)
-        return -ENOTEMPTY;
-    dentries_del(&parent->vis, (size_t)i);
+        RETURN_ERR(req, ENOTEMPTY);
+    dentries_del(&p->vis, (size_t)i);
     n->vlinks--;
-    touch(parent, true);
+    touch(p, true);
     touch(n, false);
-    node_put(n);
+    node_put(n); /* usually kept alive by the kernel's lookup count */
+    fuse_reply_err(req, 0);
     op_done();
-    return 0;
 }
 
-static int pc_unlink(const char *path) { return remove_entry(path, false); }
-static int pc_rmdir(const char *path) { return remove_entry(path, true); }
-
-static int pc_rename(const char *from, const char *to, unsigned int flags)
+static void pc_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-    if (flags & ~(unsigned)RENAME_NOREPLACE)
-        return -EINVAL; /* RENAME_EXCHANGE / WHITEOUT not modelled */
-    if (is_control(from) || is_control(to))
-        return -EPERM;
-    size_t flen = strlen(from);
-    if (strncmp(to, from, flen) == 0 && to[flen] == '/')
-        return -EINVAL; /* directory into its own subtree */
-    struct node *sp, *dp;
-    const char *sname, *dname;
-    int r = resolve_parent(from, &sp, &sname);
-    if (r)
-        return r;
-    r = resolve_parent(to, &dp, &dname);
-    if (r)
-        return r;
-    ssize_t si = dentries_find(&sp->vis, sname);
+    remove_entry(req, parent, name, false);
+}
+
+static void pc_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+    remove_entry(req, parent, name, true);
+}
+
+/* True if directory D is A or lies below it (visible namespace). */
+static bool below(const struct node *d, const struct node *a)
+{
+    for (; d; d = d->parent)
+        if (d == a)
+            return true;
+    return false;
+}
+
+static void pc_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
+                      const char *newname, unsigned int flags)
+{
+    if (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE))
+        RETURN_ERR(req, EINVAL); /* RENAME_WHITEOUT */
+    if (is_control(parent, name) || is_control(newparent, newname))
+        RETURN_ERR(req, EPERM);
+    struct node *sp = N(parent), *dp = N(newparent);
+    ssize_t si = dentries_find(&sp->vis, name);
     if (si < 0)
-        return -ENOENT;
+        RETURN_ERR(req, ENOENT);
     struct node *s = sp->vis.v[si].node;
-    ssize_t di = dentries_find(&dp->vis, dname);
+    ssize_t di = dentries_find(&dp->vis, newname);
     struct node *d = di >= 0 ? dp->vis.v[di].node : NULL;
     if (d == s)
-        return 0;
-    if (d) {
-        if (flags & RENAME_NOREPLACE)
-            return -EEXIST;
-        if (is_dir(s) && !is_dir(d))
-            return -ENOTDIR;
-        if (!is_dir(s) && is_dir(d))
-            return -EISDIR;
-        if (is_dir(d) && d->vis.n)
-            return -ENOTEMPTY;
-    }
-    /* Visible namespace only: the durable one still has the old names until
-     * the directories involved are fsync'ed. */
-    dentries_del(&sp->vis, (size_t)si);
-    if (d) {
-        di = dentries_find(&dp->vis, dname); /* del may have moved it */
+        RETURN_ERR(req, 0);
+    if (is_dir(s) && below(dp, s))
+        RETURN_ERR(req, EINVAL);
+
+    /* Visible namespace only: the durable one keeps the old names until the
+     * directories involved are fsync'ed. */
+    if (flags & RENAME_EXCHANGE) {
+        if (!d)
+            RETURN_ERR(req, ENOENT);
+        if (is_dir(d) && below(sp, d))
+            RETURN_ERR(req, EINVAL);
+        sp->vis.v[si].node = d;
         dp->vis.v[di].node = s;
-        d->vlinks--;
+        if (is_dir(s))
+            s->parent = dp;
+        if (is_dir(d))
+            d->parent = sp;
         touch(d, false);
-        node_put(d);
     } else {
-        dentries_add(&dp->vis, dname, s);
+        if (d) {
+            if (flags & RENAME_NOREPLACE)
+                RETURN_ERR(req, EEXIST);
+            if (is_dir(s) != is_dir(d))
+                RETURN_ERR(req, is_dir(d) ? EISDIR : ENOTDIR);
+            if (is_dir(d) && d->vis.n)
+                RETURN_ERR(req, ENOTEMPTY);
+        }
+        dentries_del(&sp->vis, (size_t)si);
+        if (d) {
+            di = dentries_find(&dp->vis, newname); /* the del may shift it */
+            dp->vis.v[di].node = s;
+            d->vlinks--;
+            touch(d, false);
+            node_put(d);
+        } else {
+            dentries_add(&dp->vis, newname, s);
+        }
+        if (is_dir(s))
+            s->parent = dp;
     }
     touch(sp, true);
     touch(dp, true);
     touch(s, false);
+    fuse_reply_err(req, 0);
     op_done();
-    return 0;
 }
 
-static int pc_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
+static void pc_statfs(fuse_req_t req, fuse_ino_t ino)
 {
-    struct node *n;
-    int r = get_node(path, fi, &n);
-    if (r)
-        return r;
-    n->mode = (n->mode & S_IFMT) | (mode & 07777);
-    touch(n, false);
-    op_done();
-    return 0;
+    (void)ino;
+    struct statvfs st;
+    memset(&st, 0, sizeof st);
+    st.f_bsize = st.f_frsize = 4096;
+    st.f_blocks = st.f_bfree = st.f_bavail = 1u << 20;
+    st.f_files = st.f_ffree = st.f_favail = 1u << 20;
+    st.f_namemax = 255;
+    fuse_reply_statfs(req, &st);
 }
 
-static int pc_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi)
-{
-    struct node *n;
-    int r = get_node(path, fi, &n);
-    if (r)
-        return r;
-    if (uid != (uid_t)-1)
-        n->uid = uid;
-    if (gid != (gid_t)-1)
-        n->gid = gid;
-    touch(n, false);
-    op_done();
-    return 0;
-}
-
-static int pc_utimens(const char *path, const struct timespec tv[2], struct fuse_file_info *fi)
-{
-    if (is_control(path))
-        return 0;
-    struct node *n;
-    int r = get_node(path, fi, &n);
-    if (r)
-        return r;
-    struct timespec t = now();
-    struct timespec *dst[2] = {&n->atime, &n->mtime};
-    for (int i = 0; i < 2; i++) {
-        if (!tv || tv[i].tv_nsec == UTIME_NOW)
-            *dst[i] = t;
-        else if (tv[i].tv_nsec != UTIME_OMIT)
-            *dst[i] = tv[i];
-    }
-    n->ctime = t;
-    op_done();
-    return 0;
-}
-
-static int pc_statfs(const char *path, struct statvfs *st)
-{
-    (void)path;
-    memset(st, 0, sizeof *st);
-    st->f_bsize = st->f_frsize = 4096;
-    st->f_blocks = st->f_bfree = st->f_bavail = 1u << 20;
-    st->f_files = st->f_ffree = st->f_favail = 1u << 20;
-    st->f_namemax = 255;
-    return 0;
-}
-
-static int pc_flush(const char *path, struct fuse_file_info *fi)
-{
-    (void)path;
-    (void)fi;
-    return 0; /* close() is not a sync point */
-}
-
-static int pc_release(const char *path, struct fuse_file_info *fi)
-{
-    (void)path;
-    close_handle(fi);
-    return 0;
-}
-
-static const struct fuse_operations ops = {
+static const struct fuse_lowlevel_ops ops = {
     .init = pc_init,
+    .lookup = pc_lookup,
+    .forget = pc_forget,
     .getattr = pc_getattr,
+    .setattr = pc_setattr,
     .readdir = pc_readdir,
     .mkdir = pc_mkdir,
     .create = pc_create,
     .open = pc_open,
     .read = pc_read,
     .write = pc_write,
-    .truncate = pc_truncate,
+    .flush = pc_flush,
+    .release = pc_release,
     .fsync = pc_fsync,
     .opendir = pc_opendir,
-    .releasedir = pc_releasedir,
     .fsyncdir = pc_fsyncdir,
     .unlink = pc_unlink,
     .rmdir = pc_rmdir,
     .rename = pc_rename,
-    .chmod = pc_chmod,
-    .chown = pc_chown,
-    .utimens = pc_utimens,
     .statfs = pc_statfs,
-    .flush = pc_flush,
-    .release = pc_release,
 };
 
 /* -------------------------------------------------------- backing store */
@@ -932,11 +924,11 @@ static int load_tree(int dirfd, struct node *dir, const char *where)
             logmsg("skipping %s/%s: not a regular file or directory", where, e->d_name);
             continue;
         }
-        if (dir == &root && strcmp(e->d_name, &CONTROL_PATH[1]) == 0) {
+        if (dir == &root && strcmp(e->d_name, CONTROL_NAME) == 0) {
             logmsg("skipping %s/%s: reserved name", where, e->d_name);
             continue;
         }
-        struct node *n = node_new(st.st_mode & (S_IFMT | 07777));
+        struct node *n = node_new(st.st_mode & (S_IFMT | 07777), NULL);
         n->uid = st.st_uid;
         n->gid = st.st_gid;
         n->atime = st.st_atim;
@@ -947,12 +939,13 @@ static int load_tree(int dirfd, struct node *dir, const char *where)
         if (S_ISREG(st.st_mode)) {
             r = load_file(dirfd, e->d_name, n);
         } else {
+            n->parent = dir;
             int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
             if (sub < 0) {
                 r = -errno;
                 break;
             }
-            char path[PATH_MAX];
+            char path[PATH_MAX + 256];
             snprintf(path, sizeof path, "%s/%s", where, e->d_name);
             r = load_tree(sub, n, path);
             close(sub);
@@ -1013,22 +1006,27 @@ static int save_tree(int dirfd, struct node *dir)
                 logmsg("durable namespace cycle at %s; not saved", name);
                 continue;
             }
-            if (mkdirat(dirfd, name, 0700) < 0)
-                return -errno;
+            if (mkdirat(dirfd, name, 0700) < 0) {
+                r = -errno;
+                break;
+            }
             int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-            if (sub < 0)
-                return -errno;
+            if (sub < 0) {
+                r = -errno;
+                break;
+            }
             r = save_tree(sub, n);
             if (r == 0 && fchmod(sub, n->dmode) < 0)
                 r = -errno;
             close(sub);
         } else {
-            /* The same inode may be durably named twice (cross-directory
-             * rename with both directories fsync'ed at different times);
-             * each name gets a copy — hard links are not modelled. */
+            /* An inode durably named twice (see the cross-directory rename
+             * above) gets one copy per name: hard links are not modelled. */
             int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-            if (fd < 0)
-                return -errno;
+            if (fd < 0) {
+                r = -errno;
+                break;
+            }
             const char *bytes;
             size_t len = durable_len(n, &bytes);
             r = write_all(fd, bytes, len);
@@ -1056,8 +1054,10 @@ static int save_durable(const char *backing)
         return -1;
     }
     int fd = open(backing, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
+    if (fd < 0) {
+        logmsg("%s: %s", backing, strerror(errno));
         return -1;
+    }
     int r = save_tree(fd, &root);
     if (r == 0 && fchmod(fd, root.dmode) < 0)
         r = -errno;
@@ -1070,11 +1070,6 @@ static int save_durable(const char *backing)
 }
 
 /* ----------------------------------------------------------------- main */
-
-/* For sanitizer builds: libfuse allocates per-open-directory state that only
- * releasedir frees, and after a power cut no releasedir ever comes. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void) { return "leak:libfuse3.so\n"; }
 
 static void on_sigusr1(int sig)
 {
@@ -1102,7 +1097,7 @@ static long long env_num(const char *name, long long dflt)
 static void usage(void)
 {
     fprintf(stderr, "usage: powercut_fs BACKING_DIR MOUNTPOINT [-f] [-d] [-o OPT]\n"
-                    "  power cut: write to MOUNTPOINT" CONTROL_PATH " or send SIGUSR1\n");
+                    "  power cut: write to MOUNTPOINT/" CONTROL_NAME " or send SIGUSR1\n");
     exit(2);
 }
 
@@ -1142,11 +1137,13 @@ int main(int argc, char **argv)
 
     /* Absolute paths: fuse_daemonize() chdirs to /. */
     char backing[PATH_MAX], mnt[PATH_MAX];
-    for (int i = 0; i < 2; i++) {
-        if (!realpath(pos[i], i ? mnt : backing)) {
-            logmsg("%s: %s", pos[i], strerror(errno));
-            return 2;
-        }
+    if (!realpath(pos[0], backing)) {
+        logmsg("%s: %s", pos[0], strerror(errno));
+        return 2;
+    }
+    if (!realpath(pos[1], mnt)) {
+        logmsg("%s: %s", pos[1], strerror(errno));
+        return 2;
     }
     if (path_within(mnt, backing) || path_within(backing, mnt)) {
         logmsg("BACKING_DIR and MOUNTPOINT must not contain each other");
@@ -1190,14 +1187,9 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    struct fuse *fuse = fuse_new(&args, &ops, sizeof ops, NULL);
-    if (!fuse)
+    session = fuse_session_new(&args, &ops, sizeof ops, NULL);
+    if (!session)
         return 2;
-    if (fuse_mount(fuse, mnt) != 0) {
-        fuse_destroy(fuse);
-        return 2;
-    }
-    session = fuse_get_session(fuse);
     /* SIGTERM/SIGINT/SIGHUP stop the loop too; every end is a power cut. */
     if (fuse_set_signal_handlers(session) != 0)
         return 2;
@@ -1206,10 +1198,12 @@ int main(int argc, char **argv)
     sa.sa_handler = on_sigusr1; /* no SA_RESTART: interrupt the blocking read */
     sigemptyset(&sa.sa_mask);
     sigaction(SIGUSR1, &sa, NULL);
+    if (fuse_session_mount(session, mnt) != 0)
+        return 2;
     if (fuse_daemonize(foreground) != 0)
         return 2;
 
-    fuse_loop(fuse);
+    fuse_session_loop(session);
 
     /* Write the durable state BEFORE unmounting, so "mount gone" implies
      * "BACKING_DIR complete" for anyone polling the mount point. */
@@ -1217,9 +1211,9 @@ int main(int argc, char **argv)
         cut_reason = "SIGUSR1";
     logmsg("power cut (%s); writing durable state to %s", cut_reason, backing);
     int rc = save_durable(backing) == 0 ? 0 : 1;
+    fuse_session_unmount(session);
     fuse_remove_signal_handlers(session);
-    fuse_unmount(fuse);
-    fuse_destroy(fuse);
+    fuse_session_destroy(session);
     fuse_opt_free_args(&args);
     return rc;
 }
