@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/cli/chrono_print.hpp"
+#include "app/cli/incident_cmd.hpp"
 #include "app/cli/session.hpp"
 #include "forensics/case/export.hpp"
 #include "forensics/chronology/view.hpp"
@@ -211,6 +212,7 @@ void add_chrono_commands(CLI::App& app, Globals& g, int& exit_code) {
         d.reason = m->reason;
         d.content = m->content;
         d.from = ws.log().current_operator().name;
+        d.to = target->to;
         d.category = target->category == Category::system ? Category::information : target->category;
         if (!m->status.empty()) d.status = *status_from(m->status);
         auto e = ws.log().append(std::move(d));
@@ -231,12 +233,33 @@ void add_chrono_commands(CLI::App& app, Globals& g, int& exit_code) {
   list->add_flag("--open", *list_open, tr("cli.opt.open_only"));
   list->add_flag("--merged", *list_merged, tr("cli.opt.merged"));
   list->callback([&g, &exit_code, list_open, list_merged] {
-    with_workspace(g, exit_code, false, [&](Workspace& ws) -> Status {
-      auto doc = ws.document(i18n::japanese(), *list_merged);
-      if (!doc) return doc.error();
+    auto ws = open_workspace(g, false);
+    if (ws) {
+      auto doc = (*ws)->document(i18n::japanese(), *list_merged);
+      if (!doc) {
+        exit_code = report_error(doc.error());
+        return;
+      }
       print_entries(doc->entries, *list_open, g.json, doc->heads.size() > 1);
-      return ok_status();
-    });
+      return;
+    }
+    if (ws.error().code != ErrorCode::read_only) {
+      exit_code = report_error(ws.error());
+      return;
+    }
+    // A damaged chronology is shown read-only, up to its first bad record, with the damage named.
+    auto id = current_incident(g);
+    auto ro = read_only_document(resolve_case_root(g.case_root), id.value(), i18n::japanese());
+    if (!ro) {
+      exit_code = report_error(ro.error());
+      return;
+    }
+    std::cerr << "shodo: " << tr("cli.warning") << ": " << tr("cli.list.damaged") << "\n";
+    for (const auto& c : ro->chains)
+      if (c.problem)
+        std::cerr << "  " << c.file.filename().string() << ": " << (i18n::japanese() ? c.problem->ja : c.problem->en) << "\n";
+    print_entries(ro->doc.entries, *list_open, g.json, ro->doc.heads.size() > 1);
+    exit_code = exit_code_for(ErrorCode::integrity);
   });
 
   // --- verify ------------------------------------------------------------------------------
@@ -248,6 +271,13 @@ void add_chrono_commands(CLI::App& app, Globals& g, int& exit_code) {
   verify->add_option("--expect-count", *verify_count, tr("cli.opt.expect_count"));
   verify->add_option("--expect-head", *verify_head, tr("cli.opt.expect_head"));
   verify->callback([&g, &exit_code, verify_path, verify_count, verify_head] {
+    const auto& h = *verify_head;
+    if (!h.empty() && (h.size() < 16 || h.find_first_not_of("0123456789abcdef") != std::string::npos || *verify_count < 1)) {
+      exit_code = report_error(make_error(ErrorCode::invalid_input,
+                                          "--expect-head には最終ハッシュの先頭16桁以上（小文字16進）と --expect-count が必要です",
+                                          "--expect-head needs at least 16 lower-case hex digits and --expect-count"));
+      return;
+    }
     exit_code = run_verify(g, *verify_path, *verify_count, *verify_head);
   });
 
@@ -284,11 +314,13 @@ void add_chrono_commands(CLI::App& app, Globals& g, int& exit_code) {
       if (g.json) {
         nlohmann::json a = nlohmann::json::array();
         for (const auto& f : r->files) a.push_back({{"path", f.path.string()}, {"sha256", f.sha256}});
-        std::cout << nlohmann::json{{"files", a}, {"head_count", ws.log().count()}, {"head_hash", ws.log().head_hash()}}.dump(2)
-                  << "\n";
+        nlohmann::json heads = nlohmann::json::array();
+        for (const auto& h : r->heads) heads.push_back({{"device_id", h.device_id}, {"count", h.count}, {"last_hash", h.last_hash}});
+        std::cout << nlohmann::json{{"files", a}, {"heads", heads}}.dump(2) << "\n";
       } else {
         for (const auto& f : r->files) std::cout << f.sha256 << "  " << f.path.string() << "\n";
-        std::cout << tr("cli.chrono.head") << ": " << ws.log().count() << " / " << ws.log().head_hash() << "\n";
+        for (const auto& h : r->heads)
+          std::cout << tr("cli.chrono.head") << ": " << h.device_id << "  " << h.count << " / " << h.last_hash << "\n";
       }
       return ok_status();
     });

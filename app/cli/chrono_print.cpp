@@ -24,6 +24,14 @@ std::string format_entry_time(const Entry& e) {
   return s;
 }
 
+namespace {
+// One terminal line per entry: line breaks inside fields are shown as " ⏎ ".
+std::string one_line(std::string s) {
+  for (std::size_t p = 0; (p = s.find('\n', p)) != std::string::npos;) s.replace(p, 1, " ⏎ ");
+  return s;
+}
+}  // namespace
+
 void print_entries(const std::vector<Entry>& entries, bool open_only, bool json, bool show_device) {
   ChronologyView view(entries);
   for (const auto& s : view.states()) {
@@ -42,9 +50,12 @@ void print_entries(const std::vector<Entry>& entries, bool open_only, bool json,
     std::cout << (show_device ? e.device_id + "#" : std::string("No.")) << e.seq << "  " << format_entry_time(e) << "  ["
               << tr("category." + std::string(to_string(cur.category))) << "]";
     if (e.type != EntryType::normal) std::cout << " <" << tr("entry_type." + std::string(to_string(e.type))) << ">";
+    if (!e.target_entry_id.empty())
+      if (const EntryState* t = view.find(e.target_entry_id))
+        std::cout << " " << tr("cli.label.target") << " No. " << t->entry->seq;
     if (!cur.from.empty() || !to.empty()) std::cout << "  " << cur.from << " → " << to;
-    std::cout << "  " << cur.content;
-    if (!cur.action.empty()) std::cout << "  / " << tr("cli.label.action") << ": " << cur.action;
+    std::cout << "  " << one_line(cur.content);
+    if (!cur.action.empty()) std::cout << "  / " << tr("cli.label.action") << ": " << one_line(cur.action);
     if (!cur.assignee.empty()) std::cout << "  / " << tr("cli.label.assignee") << ": " << cur.assignee;
     if (s.current_status != ItemStatus::none)
       std::cout << "  [" << tr("status." + std::string(to_string(s.current_status))) << "]";
@@ -58,7 +69,7 @@ void print_entries(const std::vector<Entry>& entries, bool open_only, bool json,
     if (s.voided) std::cout << "  → " << tr("entry_type.void") << " (" << s.void_reason << ")";
     std::cout << "  — " << e.author << "\n";
     if (s.superseded && s.current != s.entry)
-      std::cout << "      " << tr("cli.label.original") << ": " << e.content << "\n";
+      std::cout << "      " << tr("cli.label.original") << ": " << one_line(e.content) << "\n";
   }
 }
 
@@ -88,7 +99,7 @@ int verify_one(const fs::path& file, const VerifyOptions& vo, bool json, nlohman
   if (!json) {
     if (v.intact()) {
       std::cout << "OK  " << file.string() << "  " << tr("cli.verify.entries") << ": " << v.count << "  "
-                << tr("cli.verify.checkpoints") << ": " << v.checkpoints_verified << "  " << tr("cli.chrono.head")
+                << tr("cli.verify.checkpoints") << ": " << v.checkpoints_verified << "  " << tr("cli.verify.last_hash")
                 << ": " << v.last_hash << "\n";
     } else {
       std::cout << (v.torn_tail ? "TORN  " : "NG  ") << file.string() << "\n  " << (ja ? v.problem->ja : v.problem->en)

@@ -50,9 +50,10 @@ std::string tool_version_string() { return std::string(SHODO_VERSION) + " (" + S
 int run(int argc, char** argv) {
   i18n::set_lang(i18n::lang_from_environment());
   // Parse --lang early so that CLI11's own help text decisions and our messages agree.
-  for (int i = 1; i + 1 < argc; ++i) {
+  for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--lang") i18n::set_lang(std::string(argv[i + 1]) == "ja" ? i18n::Lang::ja : i18n::Lang::en);
+    if (a == "--lang" && i + 1 < argc) i18n::set_lang(std::string(argv[i + 1]) == "ja" ? i18n::Lang::ja : i18n::Lang::en);
+    if (a.rfind("--lang=", 0) == 0) i18n::set_lang(a.substr(7) == "ja" ? i18n::Lang::ja : i18n::Lang::en);
   }
   Globals g;
   int exit_code = 0;
@@ -85,7 +86,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "shodo: " << tr("cli.error") << ": " << e.what() << "\n"
+    std::cerr << "shodo: " << tr("cli.error") << ": " << tr("cli.usage_error") << " (" << e.what() << ")\n"
               << tr("cli.usage_hint") << "\n";
     return 2;
   }

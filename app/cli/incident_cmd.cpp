@@ -41,7 +41,7 @@ void print_incident(const IncidentInfo& i, bool json) {
   std::cout << tr("incident.field.id") << ": " << i.incident_id << "\n"
             << tr("incident.field.title") << ": " << i.title << "\n"
             << tr("incident.field.facility") << ": " << i.facility << "\n"
-            << tr("incident.field.profile") << ": " << i.profile << "\n"
+            << tr("incident.field.profile") << ": " << tr("incident.profile." + i.profile) << "\n"
             << tr("incident.field.training") << ": " << (i.training ? tr("cli.yes") : tr("cli.no")) << "\n"
             << tr("incident.field.created") << ": " << format_jst_display(i.created_utc_ns) << " JST ("
             << i.created_by << ", " << i.created_kit << ")\n";
@@ -122,7 +122,7 @@ void add_incident_commands(CLI::App& app, Globals& g, int& exit_code) {
     }
     if (all.empty()) std::cout << tr("cli.incident.none") << "\n";
     for (const auto& i : all)
-      std::cout << i.incident_id << "\t" << format_jst_display(i.created_utc_ns) << "\t" << i.title
+      std::cout << i.incident_id << "\t" << format_jst_display(i.created_utc_ns) << " JST\t" << i.title
                 << (i.training ? std::string("\t[") + tr("training.mark") + "]" : "") << "\n";
   });
 

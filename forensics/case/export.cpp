@@ -175,8 +175,11 @@ Result<ExportResult> export_chronology(Workspace& ws, ExportKind kind, const fs:
     auto h = sha256_file_hex(f);
     if (!h) return h.error();
     res.files.push_back({f, h.value()});
-    listing += "\n" + fs::relative(f, ws.dir()).string() + " sha256:" + h.value();
+    // Inside the incident folder a relative path; elsewhere (e.g. a second USB stick) absolute.
+    const std::string rel = fs::relative(f, ws.dir()).string();
+    listing += "; " + (rel.rfind("..", 0) == 0 ? fs::absolute(f).string() : rel) + " sha256:" + h.value();
   }
+  res.heads = doc->heads;
   std::string heads;
   for (const auto& h : doc->heads) heads += " " + h.device_id + "#" + std::to_string(h.count) + ":" + h.last_hash.substr(0, 16);
   auto e = ws.log().append_system(std::string("export"), std::string("出力 / export (") + kind_name(kind) + "), 記録先頭 / head:" +

@@ -32,6 +32,7 @@ struct ExportedFile {
 struct ExportResult {
   std::vector<ExportedFile> files;
   std::vector<std::string> warnings_ja, warnings_en;  // e.g. CP932 unmappable characters
+  std::vector<report::ChainHead> heads;  // the chain head(s) the export covers (before its own entry)
 };
 
 struct ExportOptions {

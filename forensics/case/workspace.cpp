@@ -77,7 +77,7 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const WorkspaceOptions& opt
   (*ws)->m_log->set_operator(opt.op);
   auto e = (*ws)->m_log->append_system(
       "incident_opened", "インシデント開始 / incident opened: " + info.incident_id + " " + info.title +
-                             (info.training ? " [訓練 / TRAINING]" : "") + " — " + info.facility + " (" + info.profile +
+                             (info.training ? " [訓練 / TRAINING]" : "") + " — " + (info.facility.empty() ? "" : info.facility + " ") + "(" + info.profile +
                              "), 操作者 / operator: " + opt.op.name + " [" + roles_text(opt.op.roles) + "]");
   if (!e) return e.error();
   return ws;
@@ -165,6 +165,37 @@ Result<report::ChronologyDocument> Workspace::document(bool japanese, bool merge
   doc.entries = std::move(m->entries);
   for (const auto& c : m->chains) doc.heads.push_back({c.device_id, c.count, c.last_hash});
   return doc;
+}
+
+Result<ReadOnlyDocument> read_only_document(const fs::path& case_root, const std::string& incident_id, bool japanese) {
+  auto info = load_incident(case_root, incident_id);
+  if (!info) return info.error();
+  ReadOnlyDocument r;
+  r.doc.incident = info.value();
+  r.doc.japanese = japanese;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& f : fs::directory_iterator(incident_dir(case_root, incident_id) / "chronology", ec))
+    if (f.path().extension() == ".jsonl") files.push_back(f.path());
+  std::sort(files.begin(), files.end());
+  auto m = merge_chronologies(files);
+  if (!m) return m.error();
+  r.doc.entries = std::move(m->entries);
+  for (const auto& c : m->chains) r.doc.heads.push_back({c.device_id, c.count, c.last_hash});
+  r.chains = std::move(m->chains);
+  TimeReference tref;
+  for (const auto& e : r.doc.entries) tref.observe(e);
+  if (const Confirmation* c = tref.latest()) {
+    r.doc.time.confirmed = true;
+    r.doc.time.last_check_utc_ns = c->sys_utc_ns + c->offset_ns;
+    r.doc.time.offset_ns = c->offset_ns;
+    r.doc.time.uncertainty_ns = c->uncertainty_ns;
+    r.doc.time.confirmed_by = c->operator_name;
+    r.doc.time.source = c->source;
+  }
+  const ClockReading now = default_clock().now();
+  r.doc.export_utc_ns = tref.correct(now).corrected_utc_ns.value_or(now.sys_utc_ns);
+  return r;
 }
 
 }  // namespace shodo

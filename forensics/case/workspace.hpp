@@ -27,6 +27,21 @@ struct WorkspaceOptions {
   std::optional<std::filesystem::path> mirror_root;
 };
 
+// A read-only view of an incident whose chronology may be damaged: every chronology file is
+// verified, the verified prefix of each is merged, and each file's first problem is reported.
+// Nothing is written (not even the kit key is created).
+struct ReadOnlyDocument {
+  report::ChronologyDocument doc;
+  std::vector<chronology::ChainStatus> chains;
+  bool damaged() const {
+    for (const auto& c : chains)
+      if (c.problem) return true;
+    return false;
+  }
+};
+Result<ReadOnlyDocument> read_only_document(const std::filesystem::path& case_root, const std::string& incident_id,
+                                            bool japanese);
+
 class Workspace {
  public:
   // Opens the incident for writing. Writes "operator_changed" when the operator differs from the

@@ -142,6 +142,7 @@ class Verifier {
                     at_en + seqs + ": not a valid entry — " + e.error().en);
       m_rep.entries.push_back(std::move(e.value()));
     }
+    if (m_opt.expected_count && seq == *m_opt.expected_count) m_hash_at_expected = hash;
     m_rep.last_hash = std::move(hash);
     m_rep.good_bytes = end;
     ++m_rep.count;
@@ -152,14 +153,24 @@ class Verifier {
   void finish() {
     if (m_rep.problem || !m_opt.expected_count) return;
     const std::int64_t count = m_rep.count;
-    const bool hash_ok = m_opt.expected_head_hash.empty() ||
-                         m_rep.last_hash.compare(0, m_opt.expected_head_hash.size(), m_opt.expected_head_hash) == 0;
-    if (count < *m_opt.expected_count || (count == *m_opt.expected_count && !hash_ok))
+    const std::int64_t want = *m_opt.expected_count;
+    if (count < want) {
       m_rep.problem = Problem{Damage::head_mismatch, 0, count,
-                              "記録数 " + std::to_string(count) + " 件: 期待値 " + std::to_string(*m_opt.expected_count) +
-                                  " 件と一致しません（最新の記録が削除された可能性）",
-                              std::to_string(count) + " entries, expected " + std::to_string(*m_opt.expected_count) +
-                                  " (the newest entries may have been removed)"};
+                              "記録数 " + std::to_string(count) + " 件: 印刷・出力時の " + std::to_string(want) +
+                                  " 件より少なくなっています（最新の記録が削除された可能性）",
+                              std::to_string(count) + " entries, fewer than the " + std::to_string(want) +
+                                  " of the printed/exported head (the newest entries may have been removed)"};
+      return;
+    }
+    // The log may have grown since the head was printed: the entry at that seq must still be
+    // the one printed.
+    const std::string& h = m_opt.expected_head_hash;
+    if (!h.empty() && m_hash_at_expected.compare(0, h.size(), h) != 0)
+      m_rep.problem = Problem{Damage::head_mismatch, 0, want,
+                              "No. " + std::to_string(want) + " のハッシュが期待値 " + h +
+                                  " と一致しません（記録が差し替えられた可能性）",
+                              "the hash of No. " + std::to_string(want) + " does not match the expected " + h +
+                                  " (entries may have been replaced)"};
   }
 
  private:
@@ -219,6 +230,7 @@ class Verifier {
   std::vector<Member> m_members;
   std::int64_t m_lineno = 0;
   long long m_expected = 1;
+  std::string m_hash_at_expected;  // entry_hash of seq == expected_count
 };
 
 }  // namespace
