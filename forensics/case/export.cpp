@@ -150,9 +150,13 @@ Result<ExportResult> export_chronology(Workspace& ws, ExportKind kind, const fs:
         st = w.error();
         break;
       }
+      if (!w->unmappable.empty()) {
+        res.warnings_ja.push_back(i18n::tr("export.warning.cp932_replaced", i18n::Lang::ja));
+        res.warnings_en.push_back(i18n::tr("export.warning.cp932_replaced", i18n::Lang::en));
+      }
       for (const auto& u : w->unmappable) {
-        res.warnings_ja.push_back("CP932 で表せない文字を ? に置き換えました: " + report::describe_unmappable(u, i18n::Lang::ja));
-        res.warnings_en.push_back("replaced by ? (not in CP932): " + report::describe_unmappable(u, i18n::Lang::en));
+        res.warnings_ja.push_back(report::describe_unmappable(u, i18n::Lang::ja));
+        res.warnings_en.push_back(report::describe_unmappable(u, i18n::Lang::en));
       }
       break;
     }

@@ -150,10 +150,24 @@ bool get_str_list(const nlohmann::json& j, const char* key, std::vector<std::str
 
 }  // namespace
 
+// The parse proper; may throw nlohmann::json::exception on crafted input (from_json catches).
+Result<Entry> from_json_checked(const nlohmann::json& j);
+
 Result<Entry> from_json(const nlohmann::json& j) {
+  // Crafted input (a key present with another type) must be reported, never thrown.
+  try {
+    return from_json_checked(j);
+  } catch (const nlohmann::json::exception&) {
+    return field_error("(type)");
+  }
+}
+
+Result<Entry> from_json_checked(const nlohmann::json& j) {
   if (!j.is_object()) return field_error("(object)");
-  if (j.value("format", "") != k_entry_format) return field_error("format");
-  if (j.value("v", 0) != k_entry_version)
+  std::int64_t v = 0;
+  std::string fmt;
+  if (!get_str(j, "format", fmt, true) || fmt != k_entry_format) return field_error("format");
+  if (!get_int(j, "v", v, true) || v != k_entry_version)
     return make_error(ErrorCode::unsupported, "未対応の形式バージョンです", "unsupported entry format version");
   Entry e;
   std::string s;

@@ -31,21 +31,27 @@ Correction TimeReference::correct(const ClockReading& r) const {
     c.corrected_utc_ns = r.sys_utc_ns + c.offset_ns;
     return c;
   }
+  // The correction runs on CLOCK_BOOTTIME, not on the wall clock: the reference time at a
+  // confirmation plus the boottime elapsed since, so a later step of the system clock (someone
+  // sets it, NTP) does not shift corrected times. `b_off` = reference − boottime at a check.
+  auto b_off = [](const Confirmation& k) { return k.sys_utc_ns + k.offset_ns - k.boottime_ns; };
+  std::int64_t boff = 0;
   if (before && after) {
     const double span = static_cast<double>(after->boottime_ns - before->boottime_ns);
     const double f = static_cast<double>(r.boottime_ns - before->boottime_ns) / span;
-    c.offset_ns = before->offset_ns +
-                  static_cast<std::int64_t>(f * static_cast<double>(after->offset_ns - before->offset_ns));
+    boff = b_off(*before) + static_cast<std::int64_t>(f * static_cast<double>(b_off(*after) - b_off(*before)));
     c.uncertainty_ns = std::max(before->uncertainty_ns, after->uncertainty_ns);
   } else {
     const Confirmation* k = before ? before : after;
-    c.offset_ns = k->offset_ns;
+    boff = b_off(*k);
     c.uncertainty_ns = k->uncertainty_ns;
   }
-  const Confirmation* nearest = before ? before : after;
+  const Confirmation* nearest = before;
+  if (!nearest || (after && after->boottime_ns - r.boottime_ns < r.boottime_ns - before->boottime_ns)) nearest = after;
   c.quality = std::llabs(r.boottime_ns - nearest->boottime_ns) <= k_ns_per_s ? TimeQuality::ref_confirmed
                                                                              : TimeQuality::ref_interpolated;
-  c.corrected_utc_ns = r.sys_utc_ns + c.offset_ns;
+  c.corrected_utc_ns = r.boottime_ns + boff;
+  c.offset_ns = *c.corrected_utc_ns - r.sys_utc_ns;
   return c;
 }
 
@@ -58,7 +64,9 @@ std::optional<double> TimeReference::drift_ppm(const std::string& boot_id) const
     b = &k;
   }
   if (!a || !b || b->boottime_ns == a->boottime_ns) return std::nullopt;
-  return static_cast<double>(b->offset_ns - a->offset_ns) * 1e6 / static_cast<double>(b->boottime_ns - a->boottime_ns);
+  // Drift of the host's clocks against the reference, measured on CLOCK_BOOTTIME.
+  const auto boff = [](const Confirmation* k) { return k->sys_utc_ns + k->offset_ns - k->boottime_ns; };
+  return static_cast<double>(boff(b) - boff(a)) * 1e6 / static_cast<double>(b->boottime_ns - a->boottime_ns);
 }
 
 bool TimeReference::looks_like_rtc_local_time(std::int64_t offset_ns) {

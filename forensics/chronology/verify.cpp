@@ -66,6 +66,56 @@ void for_each_line(std::string_view data, const std::function<bool(std::string_v
   }
 }
 
+// Without a full parse (streaming mode, a million entries): checks that every field this
+// version defines has the right JSON type and, for enumerations, a known value, so that a
+// hash-valid line the app could not load is not reported as intact. Returns the bad field or null.
+const char* shape_problem(const std::vector<Member>& ms) {
+  enum class T { str, integer, boolean, object, array, str_or_null };
+  static const std::pair<const char*, T> k_types[] = {
+      {"format", T::str}, {"v", T::integer}, {"entry_id", T::str}, {"seq", T::integer},
+      {"incident_id", T::str}, {"device_id", T::str}, {"boot_id", T::str}, {"recorded_sys_utc", T::str},
+      {"recorded_mono_ns", T::integer}, {"recorded_ref_time", T::str_or_null}, {"recorded_ref_utc", T::str},
+      {"time_quality", T::str}, {"clock_offset_ns", T::integer}, {"clock_uncertainty_ns", T::integer},
+      {"author", T::object}, {"training", T::boolean}, {"entry_type", T::str}, {"system_event", T::str},
+      {"event_time", T::object}, {"from", T::str}, {"to", T::array}, {"category", T::str}, {"content", T::str},
+      {"action", T::str}, {"assignee", T::str}, {"status", T::str}, {"priority", T::str}, {"channel", T::str},
+      {"refs", T::array}, {"attachments", T::array}, {"source", T::object}, {"witness", T::str},
+      {"target_entry_id", T::str}, {"reason", T::str}, {"time_check", T::object}, {"checkpoint", T::object},
+      {"prev_hash", T::str}, {"entry_hash", T::str}};
+  static const char* k_required[] = {"format", "v", "entry_id", "seq", "incident_id", "device_id", "boot_id",
+                                     "recorded_sys_utc", "recorded_mono_ns", "time_quality", "clock_offset_ns",
+                                     "clock_uncertainty_ns", "author", "training", "entry_type", "from", "to",
+                                     "category", "content", "source", "prev_hash", "entry_hash"};
+  for (const char* r : k_required)
+    if (!find_member(ms, r)) return r;
+  for (const auto& m : ms) {
+    for (const auto& [key, type] : k_types) {
+      if (m.key != key) continue;
+      const char c = m.value.empty() ? '\0' : m.value.front();
+      bool ok = false;
+      switch (type) {
+        case T::str: ok = c == '"'; break;
+        case T::str_or_null: ok = c == '"' || m.value == "null"; break;
+        case T::integer: ok = c == '-' || (c >= '0' && c <= '9'); break;
+        case T::boolean: ok = m.value == "true" || m.value == "false"; break;
+        case T::object: ok = c == '{'; break;
+        case T::array: ok = c == '['; break;
+      }
+      if (!ok) return key;
+    }
+  }
+  std::string v;
+  long long n = 0;
+  if (!decode_string(find_member(ms, "format")->value, v) || v != k_entry_format) return "format";
+  if (!parse_int(find_member(ms, "v")->value, n) || n != k_entry_version) return "v";
+  if (!decode_string(find_member(ms, "category")->value, v) || !category_from(v)) return "category";
+  if (!decode_string(find_member(ms, "entry_type")->value, v) || !entry_type_from(v)) return "entry_type";
+  if (!decode_string(find_member(ms, "time_quality")->value, v) || !time_quality_from(v)) return "time_quality";
+  if (const Member* st = find_member(ms, "status"); st && (!decode_string(st->value, v) || !status_from(v)))
+    return "status";
+  return nullptr;
+}
+
 class Verifier {
  public:
   Verifier(const VerifyOptions& opt, VerifyReport& rep, std::function<std::string()> whole)
@@ -85,7 +135,13 @@ class Verifier {
                     at_en + ": the last record is incomplete (interrupted write), not tampering");
       }
     }
-    if (text.empty() && rest_is_padding(end)) return true;
+    if (text.empty() && rest_is_padding(end)) {
+      // Blank lines after the last entry are left-overs of an interrupted write too: reporting
+      // them as a torn tail lets open() move them aside instead of appending after them.
+      m_rep.torn_tail = true;
+      return fail(Damage::truncated_tail, 0, at_ja + ": 最後の記録の後に空行があります（書き込み中の中断）。改ざんではありません",
+                  at_en + ": blank lines after the last record (interrupted write), not tampering");
+    }
     if (!scan_object(text, m_members))
       return fail(Damage::bad_json, 0, at_ja + ": JSON として読めません（破損または改ざん）",
                   at_en + ": not valid JSON (damaged or altered)");
@@ -134,7 +190,11 @@ class Verifier {
     if (type == "checkpoint" && !checkpoint_ok(seq, prev, incident, device))
       return fail(Damage::bad_signature, seq, at_ja + seqs + ": 署名チェックポイントの署名が正しくありません",
                   at_en + seqs + ": the signed checkpoint does not verify");
-    if (m_opt.keep_entries) {
+    if (!m_opt.keep_entries) {
+      if (const char* bad = shape_problem(m_members))
+        return fail(Damage::bad_json, seq, at_ja + seqs + ": 記録の形式が不正です（項目 " + bad + "）",
+                    at_en + seqs + ": not a valid entry (field " + bad + ")");
+    } else {
       auto j = nlohmann::json::parse(text, nullptr, false);
       auto e = j.is_discarded() ? Result<Entry>(make_error(ErrorCode::invalid_input, "JSON", "JSON")) : from_json(j);
       if (!e)
@@ -204,8 +264,10 @@ class Verifier {
       return fail(Damage::reordered, seq, ja + ": 順序が入れ替わっています（No. " + exp + " が来るべき位置）",
                   en + ": entries are out of order (No. " + exp + " expected here)");
     return fail(Damage::missing, seq,
-                ja + ": No. " + exp + "〜" + std::to_string(seq - 1) + " が欠落しています（削除）",
-                en + ": No. " + exp + "–" + std::to_string(seq - 1) + " are missing (deleted)");
+                ja + ": No. " + exp + (seq - 1 > m_expected ? "〜" + std::to_string(seq - 1) : std::string()) +
+                    " が欠落しています（削除）",
+                en + ": No. " + exp + (seq - 1 > m_expected ? "–" + std::to_string(seq - 1) + " are" : std::string(" is")) +
+                    " missing (deleted)");
   }
 
   bool checkpoint_ok(long long seq, const std::string& prev, const std::string& incident, const std::string& device) {
@@ -213,9 +275,13 @@ class Verifier {
     if (!cm) return false;
     auto j = nlohmann::json::parse(cm->value, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return false;
-    const std::string key = j.value("public_key", ""), sig = j.value("signature", ""),
-                      signed_hash = j.value("signed_hash", "");
-    const std::int64_t signed_seq = j.value("signed_seq", std::int64_t{-1});
+    auto str = [&](const char* k) {
+      auto it = j.find(k);
+      return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    const std::string key = str("public_key"), sig = str("signature"), signed_hash = str("signed_hash");
+    auto sq = j.find("signed_seq");
+    const std::int64_t signed_seq = sq != j.end() && sq->is_number_integer() ? sq->get<std::int64_t>() : -1;
     if (m_key.empty()) m_key = key;
     const bool ok = key == m_key && signed_seq == seq - 1 && signed_hash == prev &&
                     verify_signature_hex(key, checkpoint_message(incident, device, signed_seq, signed_hash), sig);

@@ -17,20 +17,26 @@ ChronologyView::ChronologyView(const std::vector<Entry>& entries) {
     s.current_status = entries[i].status;
     m_index.emplace(entries[i].entry_id, i);
   }
-  // Entries are applied in list order (seq within a device; corrected time when merged), so a
+  // Pass 1: which entries are voided. A voided correction or status change is no longer in force
+  // (it stays listed, struck through, like any voided entry).
+  std::unordered_map<std::string, const Entry*> voided_by;
+  for (const Entry& e : entries)
+    if (e.type == EntryType::void_entry && !e.target_entry_id.empty()) voided_by.emplace(e.target_entry_id, &e);
+  // Pass 2: apply modifiers in list order (seq within a device; corrected time when merged), so a
   // later correction wins over an earlier one.
   for (const Entry& e : entries) {
     if (e.target_entry_id.empty()) continue;
     auto it = m_index.find(e.target_entry_id);
     if (it == m_index.end()) continue;  // target in another device's log not loaded here
     EntryState& t = m_states[it->second];
+    const bool in_force = voided_by.find(e.entry_id) == voided_by.end();
     switch (e.type) {
       case EntryType::correction:
+        t.corrections.push_back(&e);
+        if (!in_force) break;
         t.superseded = true;
         t.superseded_by_seq = e.seq;
-        t.current = &e;
-        t.corrections.push_back(&e);
-        if (e.status != ItemStatus::none) t.current_status = e.status;
+        t.current = &e;  // §3.2: the status changes only by status_change entries, not here
         break;
       case EntryType::void_entry:
         t.voided = true;
@@ -41,7 +47,7 @@ ChronologyView::ChronologyView(const std::vector<Entry>& entries) {
         t.addenda.push_back(&e);
         break;
       case EntryType::status_change:
-        t.current_status = e.status;
+        if (in_force) t.current_status = e.status;
         break;
       default:
         break;

@@ -39,10 +39,10 @@ Status create_directories_durable(const fs::path& dir) {
   return ok_status();
 }
 
-Status write_file_atomic(const fs::path& path, std::string_view bytes) {
+Status write_file_atomic(const fs::path& path, std::string_view bytes, unsigned mode) {
   const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
-  const int fd = ::mkstemp(tmpl.data());
+  const int fd = ::mkstemp(tmpl.data());  // created 0600
   if (fd < 0)
     return make_errno_error(ErrorCode::not_saved, errno, "一時ファイルを作成できません: " + dir.string(),
                             "cannot create a temporary file in " + dir.string());
@@ -61,7 +61,7 @@ Status write_file_atomic(const fs::path& path, std::string_view bytes) {
     }
     off += static_cast<std::size_t>(n);
   }
-  if (::fchmod(fd, 0640) != 0 || ::fsync(fd) != 0)
+  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0 || ::fsync(fd) != 0)
     return fail(errno, "確定保存できません（保存されていません）: ", "fsync failed (not saved): ");
   if (::close(fd) != 0) {
     const int err = errno;

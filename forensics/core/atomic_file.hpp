@@ -9,8 +9,9 @@
 
 namespace shodo {
 
-// Writes `bytes` to `path` atomically and durably. Errors: not_saved / no_space / io_error.
-Status write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
+// Writes `bytes` to `path` atomically and durably, with permission `mode` from the start (the
+// temp file never has wider permissions). Errors: not_saved / no_space / io_error.
+Status write_file_atomic(const std::filesystem::path& path, std::string_view bytes, unsigned mode = 0640);
 
 // fsync() on a directory so a create/rename inside it survives power loss.
 Status fsync_directory(const std::filesystem::path& dir);

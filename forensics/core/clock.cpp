@@ -154,7 +154,10 @@ bool parse_time(const std::string& text, std::int64_t& utc_ns_out) {
       ++p;
     }
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60) return false;
+  static const int k_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > (mo == 2 ? (leap ? 29 : 28) : k_days[mo - 1])) return false;
   std::int64_t offset_s = k_jst_offset_s;  // no zone given: JST, as shown on screen
   if (*p == 'Z' || *p == 'z') {
     offset_s = 0;

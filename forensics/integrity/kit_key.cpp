@@ -47,7 +47,11 @@ Result<KitKey> KitKey::load_or_create(const fs::path& kit_dir) {
   KitKey k;
   k.m_impl = std::make_unique<Impl>();
   std::error_code ec;
-  if (!fs::exists(key_path, ec)) {
+  const bool have_key = fs::exists(key_path, ec), have_id = fs::exists(id_path, ec);
+  // A lost half of the identity must not silently become a new kit (its chronologies and
+  // checkpoints would no longer match): only a kit folder with neither file is new.
+  if (have_key != have_id) return key_error(have_key ? id_path : key_path);
+  if (!have_key) {
     EVP_PKEY_CTX* pctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr);
     EVP_PKEY* key = nullptr;
     if (!pctx || EVP_PKEY_keygen_init(pctx) != 1 || EVP_PKEY_keygen(pctx, &key) != 1) {
@@ -68,8 +72,7 @@ Result<KitKey> KitKey::load_or_create(const fs::path& kit_dir) {
     for (auto& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     nlohmann::json j{{"format", "shodo-kit"}, {"version", 1}, {"kit_id", id},
                      {"public_key", raw_public_hex(key)}, {"algorithm", "Ed25519"}};
-    if (auto st = write_file_atomic(key_path, pem); !st) return st.error();
-    ::chmod(key_path.c_str(), 0600);
+    if (auto st = write_file_atomic(key_path, pem, 0600); !st) return st.error();
     if (auto st = write_file_atomic(id_path, j.dump(2) + "\n"); !st) return st.error();
   }
   auto pem = read_file(key_path);
@@ -87,7 +90,8 @@ Result<KitKey> KitKey::load_or_create(const fs::path& kit_dir) {
   auto idtext = read_file(id_path);
   if (!idtext) return idtext.error();
   auto j = nlohmann::json::parse(*idtext, nullptr, false);
-  if (j.is_discarded() || !j.contains("kit_id") || j.value("public_key", "") != k.m_pub_hex)
+  if (j.is_discarded() || !j.is_object() || !j.contains("kit_id") || !j["kit_id"].is_string() ||
+      !j.contains("public_key") || !j["public_key"].is_string() || j["public_key"].get<std::string>() != k.m_pub_hex)
     return key_error(id_path);
   k.m_kit_id = j["kit_id"].get<std::string>();
   return k;

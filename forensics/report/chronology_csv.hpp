@@ -6,7 +6,7 @@
 // Values are the entry as recorded (its own status, not the status after later changes); the
 // 種別 and 訂正対象No. columns link a correction row to the row it corrects. Times are JST
 // "YYYY-MM-DD HH:MM:SS": the corrected time when there is one, else the system time, and the
-// 時刻品質 column says which. Format described in docs/FORMATS.md §chronology-csv.
+// 時刻品質 column says which. Format described in docs/FORMATS.md "Hospital CSV (§3.5.2)".
 #pragma once
 #include <filesystem>
 #include <string>

@@ -5,7 +5,7 @@
 //   2. row context       — the view over the entries, device labels, void lookup
 //   3. cells             — one function per column kind; CHR-22 strike-through decisions
 //   4. footer            — export line, page ranges + hash anchors, chain heads
-//   5. table documents   — plan pages, draw header/table/footer, write durably
+//   5. documents         — columns, header, metadata, durable write (paging: pdf_table_document)
 //   6. public API        — chronology sheet, blank sheets, open-items list
 #include "forensics/report/chronology_pdf.hpp"
 
@@ -26,6 +26,7 @@
 #include "forensics/report/pdf_canvas.hpp"
 #include "forensics/report/pdf_page_frame.hpp"
 #include "forensics/report/pdf_table.hpp"
+#include "forensics/report/pdf_table_document.hpp"
 
 // CMake defines these on shodo_core; the fallbacks keep a stand-alone syntax check working.
 #ifndef SHODO_VERSION
@@ -46,12 +47,14 @@ using chronology::Precision;
 using chronology::TimeQuality;
 using i18n::Lang;
 using pdf::Cell;
+using pdf::fill_in;
 using pdf::Strike;
 
 constexpr const char* k_tool = "Shodo " SHODO_VERSION " (" SHODO_GIT_COMMIT ")";
 constexpr double k_note_scale = 0.88;          // secondary lines inside a cell
 constexpr double k_blank_row_pt = 8.5 * pdf::k_pt_per_mm;  // hand-writing needs ≥ 8 mm lines
 constexpr int k_max_blank_sheets = 999;
+constexpr int k_max_sheet_no = 99999;  // keeps first + count far from int overflow
 
 // ---------------------------------------------------------------------------------------
 // 1. text helpers
@@ -62,8 +65,12 @@ class Text {
   explicit Text(Lang lang) : m_lang(lang) {}
   // The key must outlive the call only (tr may return key.data() for an unknown key).
   std::string operator()(std::string_view key) const { return i18n::tr(key, m_lang); }
+  // The label of an enum or code value ("channel." + "phone"); a value the catalogue does not
+  // know (a newer kit's channel) is printed as stored rather than as a key.
   std::string prefixed(std::string_view prefix, std::string_view name) const {
-    return (*this)(std::string(prefix) + std::string(name));
+    const std::string key = std::string(prefix) + std::string(name);
+    std::string label = (*this)(key);
+    return label == key ? std::string(name) : label;
   }
   Lang lang() const { return m_lang; }
 
@@ -102,7 +109,7 @@ std::string time_basis_line(const TimeStatus& ts, std::int64_t export_ns, const 
   const std::string when = jst_date(ts.last_check_utc_ns) == jst_date(export_ns)
                                ? jst_hm(ts.last_check_utc_ns)
                                : format_jst_display(ts.last_check_utc_ns).substr(0, 16);
-  return fill(t("report.time_basis.confirmed"), {{"time", when},
+  return fill_in(t("report.time_basis.confirmed"), {{"time", when},
                                                  {"offset", seconds_text(ts.offset_ns, true)},
                                                  {"uncertainty", seconds_text(ts.uncertainty_ns, false)},
                                                  {"who", or_dash(ts.confirmed_by)},
@@ -122,12 +129,12 @@ std::string event_time_text(const Entry& e, const Text& t) {
   switch (ev.precision) {
     case Precision::exact: when = jst_hms(ev.utc_ns); break;
     case Precision::minute: when = jst_hm(ev.utc_ns); break;
-    case Precision::approx: when = fill(t("report.time.approx"), {{"t", jst_hm(ev.utc_ns)}}); break;
+    case Precision::approx: when = fill_in(t("report.time.approx"), {{"t", jst_hm(ev.utc_ns)}}); break;
     case Precision::range:
       when = jst_hm(ev.utc_ns) + "–" + (ev.end_utc_ns ? jst_hm(*ev.end_utc_ns) : std::string("?"));
       break;
   }
-  return fill(t("report.event_time"), {{"t", date + when}});
+  return fill_in(t("report.event_time"), {{"t", date + when}});
 }
 
 // ---------------------------------------------------------------------------------------
@@ -140,6 +147,7 @@ class RowContext {
     for (const Entry& e : doc.entries) {
       if (!m_doc.entries.empty() && e.device_id != m_doc.entries.front().device_id) m_multi_device = true;
       if (e.type == EntryType::void_entry && !e.target_entry_id.empty()) m_void_of[e.target_entry_id] = &e;
+      if (e.training) m_any_training = true;
     }
     if (doc.heads.size() > 1) m_multi_device = true;
   }
@@ -148,6 +156,7 @@ class RowContext {
   const chronology::ChronologyView& view() const { return m_view; }
   const Text& text() const { return m_text; }
   bool multi_device() const { return m_multi_device; }
+  bool any_training() const { return m_any_training; }
 
   // "7", or "KIT-AB12#7" when several devices' entries are merged (seq is per device).
   std::string label(const Entry& e) const {
@@ -170,6 +179,7 @@ class RowContext {
   chronology::ChronologyView m_view;
   Text m_text;
   bool m_multi_device = false;
+  bool m_any_training = false;
   std::unordered_map<std::string, const Entry*> m_void_of;  // target entry_id → newest void
 };
 
@@ -220,7 +230,7 @@ Cell time_cell(const Entry& e, bool show_date, const Text& t) {
   const std::string ev = event_time_text(e, t);
   if (!ev.empty()) c.add("\n(" + ev + ")", false, Strike::none, k_note_scale);
   if (e.source == chronology::SourceKind::paper)
-    c.add("\n" + fill(t("report.paper_ref"),
+    c.add("\n" + fill_in(t("report.paper_ref"),
                       {{"sheet", std::to_string(e.paper_sheet)}, {"line", std::to_string(e.paper_line)}}),
           false, Strike::none, k_note_scale);
   return c;
@@ -230,7 +240,7 @@ Cell category_cell(const Entry& e, Strike strike, const Text& t) {
   Cell c;
   switch (e.type) {
     case EntryType::normal: c.add(t.prefixed("category.", chronology::to_string(e.category)), false, strike); break;
-    case EntryType::time_check: c.add(t("entry_type.time_check"), false, strike); break;
+    case EntryType::time_check: c.add(t("report.category.time_check"), false, strike); break;
     default: c.add(t.prefixed("entry_type.", chronology::to_string(e.type)), true, strike); break;
   }
   if (e.priority == "urgent") c.add("\n" + t("priority.urgent"), true, strike);
@@ -260,9 +270,9 @@ Cell author_cell(const Entry& e, const Text& t) {
   Cell c;
   c.add(e.author);
   if (!e.witness.empty())
-    c.add("\n" + fill(t("report.witness"), {{"name", e.witness}}), false, Strike::none, k_note_scale);
+    c.add("\n" + fill_in(t("report.witness"), {{"name", e.witness}}), false, Strike::none, k_note_scale);
   if (!e.transcriber.empty())
-    c.add("\n" + fill(t("report.transcriber"), {{"name", e.transcriber}}), false, Strike::none, k_note_scale);
+    c.add("\n" + fill_in(t("report.transcriber"), {{"name", e.transcriber}}), false, Strike::none, k_note_scale);
   return c;
 }
 
@@ -273,42 +283,42 @@ Cell content_cell(const RowContext& rc, const EntryState& st, Strike strike) {
   Cell c;
   auto tag = [&](const std::string& s) { c.add("[" + s + "] ", true); };
   switch (e.type) {
-    case EntryType::correction: tag(fill(t("report.mod.corrects"), {{"n", rc.target_label(e)}})); break;
-    case EntryType::void_entry: tag(fill(t("report.mod.voids"), {{"n", rc.target_label(e)}})); break;
-    case EntryType::addendum: tag(fill(t("report.mod.adds_to"), {{"n", rc.target_label(e)}})); break;
+    case EntryType::correction: tag(fill_in(t("report.mod.corrects"), {{"n", rc.target_label(e)}})); break;
+    case EntryType::void_entry: tag(fill_in(t("report.mod.voids"), {{"n", rc.target_label(e)}})); break;
+    case EntryType::addendum: tag(fill_in(t("report.mod.adds_to"), {{"n", rc.target_label(e)}})); break;
     case EntryType::status_change:
-      tag(fill(t("report.mod.status_of"),
+      tag(fill_in(t("report.mod.status_of"),
                {{"n", rc.target_label(e)}, {"status", t.prefixed("status.", chronology::to_string(e.status))}}));
       break;
     case EntryType::time_check:
       if (e.time_check)
-        tag(fill(t("report.mod.time_check"), {{"source", or_dash(e.time_check->source)},
+        tag(fill_in(t("report.mod.time_check"), {{"source", or_dash(e.time_check->source)},
                                               {"offset", seconds_text(e.time_check->offset_ns, true)},
                                               {"uncertainty", seconds_text(e.time_check->uncertainty_ns, false)}}));
       break;
     case EntryType::checkpoint:
       if (e.checkpoint)
-        tag(fill(t("report.mod.checkpoint"), {{"n", std::to_string(e.checkpoint->signed_seq)},
+        tag(fill_in(t("report.mod.checkpoint"), {{"n", std::to_string(e.checkpoint->signed_seq)},
                                               {"hash", hash16(e.checkpoint->signed_hash)}}));
       break;
     case EntryType::normal: break;
   }
   c.add(e.content, false, strike);
   if (!e.reason.empty())
-    c.add("\n" + fill(t("report.reason"), {{"reason", e.reason}}), false, Strike::none, k_note_scale);
+    c.add("\n" + fill_in(t("report.reason"), {{"reason", e.reason}}), false, Strike::none, k_note_scale);
   if (st.superseded) {
     const std::string by = st.corrections.empty() ? std::to_string(st.superseded_by_seq) : rc.label(*st.corrections.back());
-    c.add("  " + fill(t("report.mark.corrected_by"), {{"n", by}}), true);
+    c.add("\n" + fill_in(t("report.mark.corrected_by"), {{"n", by}}), true);
   }
   if (st.voided) {
     const Entry* v = rc.void_of(e.entry_id);
     const std::string by = v ? rc.label(*v) : std::to_string(st.voided_by_seq);
-    c.add("  " + fill(t("report.mark.voided"), {{"n", by}, {"reason", or_dash(st.void_reason)}}), true);
+    c.add("\n" + fill_in(t("report.mark.voided"), {{"n", by}, {"reason", or_dash(st.void_reason)}}), true);
   }
   if (!st.addenda.empty()) {
     std::vector<std::string> nos;
     for (const Entry* a : st.addenda) nos.push_back(rc.label(*a));
-    c.add("\n" + fill(t("report.mark.addenda"), {{"n", join(nos, ", ")}}), false, Strike::none, k_note_scale);
+    c.add("\n" + fill_in(t("report.mark.addenda"), {{"n", join(nos, ", ")}}), false, Strike::none, k_note_scale);
   }
   return c;
 }
@@ -340,9 +350,9 @@ std::string age_text(std::int64_t from_ns, std::int64_t to_ns, const Text& t) {
   if (to_ns < from_ns) return "—";
   const std::int64_t minutes = (to_ns - from_ns) / (60 * k_ns_per_s);
   const std::int64_t d = minutes / (24 * 60), h = (minutes / 60) % 24, m = minutes % 60;
-  if (d > 0) return fill(t("report.age.dh"), {{"d", std::to_string(d)}, {"h", std::to_string(h)}});
-  if (h > 0) return fill(t("report.age.hm"), {{"h", std::to_string(h)}, {"m", fmt::format("{:02}", m)}});
-  return fill(t("report.age.m"), {{"m", std::to_string(m)}});
+  if (d > 0) return fill_in(t("report.age.dh"), {{"d", std::to_string(d)}, {"h", std::to_string(h)}});
+  if (h > 0) return fill_in(t("report.age.hm"), {{"h", std::to_string(h)}, {"m", fmt::format("{:02}", m)}});
+  return fill_in(t("report.age.m"), {{"m", std::to_string(m)}});
 }
 
 // One open item with the fields currently in force (a correction's empty optional fields
@@ -362,12 +372,12 @@ std::vector<Cell> open_item_row(const RowContext& rc, const std::vector<const En
   content.add(pick(cur.content, e.content));
   if (st.superseded) {
     const std::string by = st.corrections.empty() ? std::to_string(st.superseded_by_seq) : rc.label(*st.corrections.back());
-    content.add("\n" + fill(t("report.mark.as_corrected"), {{"n", by}}), false, Strike::none, k_note_scale);
+    content.add("\n" + fill_in(t("report.mark.as_corrected"), {{"n", by}}), false, Strike::none, k_note_scale);
   }
   if (!st.addenda.empty()) {
     std::vector<std::string> nos;
     for (const Entry* a : st.addenda) nos.push_back(rc.label(*a));
-    content.add("\n" + fill(t("report.mark.addenda"), {{"n", join(nos, ", ")}}), false, Strike::none, k_note_scale);
+    content.add("\n" + fill_in(t("report.mark.addenda"), {{"n", join(nos, ", ")}}), false, Strike::none, k_note_scale);
   }
   std::vector<Cell> row;
   row.reserve(9);
@@ -393,7 +403,7 @@ pdf::FooterSpec footer_for(const RowContext& rc, const std::vector<const Entry*>
   const ChronologyDocument& doc = rc.doc();
   const Text& t = rc.text();
   pdf::FooterSpec f;
-  f.lines.push_back(fill(t("report.footer.export"), {{"time", format_jst_display(doc.export_utc_ns)},
+  f.lines.push_back(fill_in(t("report.footer.export"), {{"time", format_jst_display(doc.export_utc_ns)},
                                                      {"who", or_dash(doc.exported_by)},
                                                      {"kit", or_dash(doc.kit_id)},
                                                      {"fingerprint", or_dash(doc.key_fingerprint)},
@@ -417,32 +427,34 @@ pdf::FooterSpec footer_for(const RowContext& rc, const std::vector<const Entry*>
   std::vector<std::string> parts;
   for (const Range& r : ranges) {
     const std::string key = rc.multi_device() ? "report.footer.range_device" : "report.footer.range";
-    parts.push_back(fill(t(key), {{"device", r.device},
+    parts.push_back(fill_in(t(key), {{"device", r.device},
                                   {"first", std::to_string(r.first)},
                                   {"last", std::to_string(r.last)},
                                   {"hash", hash16(r.last_entry->entry_hash)}}));
   }
-  f.lines.push_back(fill(t("report.footer.page"), {{"ranges", parts.empty() ? "—" : join(parts, "; ")}}));
+  f.lines.push_back(fill_in(t("report.footer.page"), {{"ranges", parts.empty() ? "—" : join(parts, "; ")}}));
   std::vector<std::string> heads;
   for (const ChainHead& h : doc.heads)
-    heads.push_back(fill(t("report.footer.head"),
+    heads.push_back(fill_in(t("report.footer.head"),
                          {{"device", h.device_id}, {"count", std::to_string(h.count)}, {"hash", hash16(h.last_hash)}}));
-  f.lines.push_back(fill(t("report.footer.heads"), {{"heads", heads.empty() ? "—" : join(heads, "; ")}}));
+  f.lines.push_back(fill_in(t("report.footer.heads"), {{"heads", heads.empty() ? "—" : join(heads, "; ")}}));
   return f;
 }
 
 // ---------------------------------------------------------------------------------------
-// 5. table documents
+// 5. documents
 
 enum class ColumnSet { chronology, open_items, blank };
 
 std::vector<pdf::Column> columns_for(ColumnSet set, bool multi_device, double total_width, const Text& t) {
-  // Widths in points; 内容 takes what is left. A merged No. ("KIT-3F9A21C0#123") needs room.
+  // Widths in points; 内容 takes what is left. A merged No. ("KIT-3F9A21C0#123") needs room,
+  // and English labels ("Information", "Uncorrected") are wider than their kanji.
+  const bool en = t.lang() == Lang::en;
   std::vector<pdf::Column> cols = {
       {t("report.col.no"), multi_device ? 66.0 : 34.0, pdf::Align::left},
-      {set == ColumnSet::blank ? t("report.col.time_blank") : t("report.col.time"), set == ColumnSet::blank ? 72.0 : 68.0,
-       pdf::Align::left},
-      {t("report.col.category"), 42.0, pdf::Align::left},
+      {set == ColumnSet::blank ? t("report.col.time_blank") : t("report.col.time"),
+       set == ColumnSet::blank || en ? 72.0 : 68.0, pdf::Align::left},
+      {t("report.col.category"), en ? 58.0 : 42.0, pdf::Align::left},
       {t("report.col.from_to"), 104.0, pdf::Align::left},
       {t("report.col.content"), 0.0, pdf::Align::left},
       {t("report.col.action"), 116.0, pdf::Align::left},
@@ -458,65 +470,20 @@ std::vector<pdf::Column> columns_for(ColumnSet set, bool multi_device, double to
 }
 
 pdf::HeaderSpec header_for(const IncidentInfo& inc, const std::string& doc_title, std::string info_line,
-                           const Text& t) {
+                           const Text& t, bool training_entries = false) {
   pdf::HeaderSpec h;
   h.incident_line = inc.incident_id + "　" + inc.title;
   h.sub_line = join({inc.facility, doc_title, t("report.language")}, "　・　");
   h.info_line = std::move(info_line);
-  h.training = inc.training;
+  // An entry written in training mode marks the whole document, even if the incident record
+  // says otherwise: a drill must never pass for the real thing on paper.
+  h.training = inc.training || training_entries;
   h.lang = t.lang();
   return h;
 }
 
-struct TableDocument {
-  pdf::HeaderSpec header;
-  ColumnSet columns = ColumnSet::chronology;
-  bool multi_device = false;
-  std::size_t row_count = 0;
-  std::function<std::vector<Cell>(std::size_t, bool)> row;
-  std::function<pdf::FooterSpec(pdf::PageSlice)> footer;
-  std::function<std::string(std::size_t)> row_label;  // for the overflow note
-  std::string empty_note;
-  pdf::PdfMetadata meta;
-};
-
-// Plans the pages (rows never split; a row taller than a page is clipped with a note), then
-// draws them. Returns the PDF bytes.
-Result<std::string> render_table(const TableDocument& d, const Text& t) {
-  pdf::PdfCanvas canvas(pdf::k_a4_long_pt, pdf::k_a4_short_pt, d.meta);
-  pdf::PageFrame frame(canvas, d.header, d.footer(pdf::PageSlice{0, d.row_count}));
-  pdf::Table table(canvas, columns_for(d.columns, d.multi_device, frame.content_width(), t), pdf::TableStyle{},
-                   frame.content_left());
-  const double heading_h = table.heading_height();
-  const double body_h = frame.body_bottom() - frame.body_top() - heading_h;
-  std::vector<double> cached(d.row_count, -1.0);  // heights when not first on the page
-  auto height_of = [&](std::size_t i, bool first) {
-    if (first) return table.row_height(d.row(i, true));
-    if (cached[i] < 0) cached[i] = table.row_height(d.row(i, false));
-    return cached[i];
-  };
-  const std::vector<pdf::PageSlice> pages = pdf::paginate(d.row_count, body_h, height_of);
-  for (std::size_t p = 0; p < pages.size(); ++p) {
-    if (p > 0) canvas.next_page();
-    const pdf::PageSlice& slice = pages[p];
-    frame.draw(static_cast<int>(p + 1), static_cast<int>(pages.size()), d.footer(slice));
-    const double top = frame.body_top();
-    double y = top + table.draw_heading(top);
-    if (slice.begin == slice.end) {
-      const double h = canvas.measure(Cell(d.empty_note), table.width() - 8.0, 9.0) + 8.0;
-      canvas.draw(Cell(d.empty_note), frame.content_left() + 4.0, y + 4.0, table.width() - 8.0, 9.0);
-      y += h;
-    }
-    for (std::size_t i = slice.begin; i < slice.end; ++i) {
-      const bool first = i == slice.begin;
-      const double h = std::min(height_of(i, first), body_h);
-      const Cell note(fill(t("report.overflow"), {{"n", d.row_label(i)}}), true);
-      table.draw_row(d.row(i, first), y, h, note);
-      y += h;
-    }
-    table.draw_frame(top, y);
-  }
-  return canvas.finish();
+Cell overflow_note(const RowContext& rc, const Entry& e) {
+  return Cell(fill_in(rc.text()("report.overflow"), {{"n", rc.label(e)}}), true);
 }
 
 Status write_pdf(Result<std::string> bytes, const std::filesystem::path& out) {
@@ -551,17 +518,17 @@ Status write_chronology_pdf(const ChronologyDocument& doc, const std::filesystem
   all.reserve(rc.view().states().size());
   for (const EntryState& s : rc.view().states()) all.push_back(&s);
 
-  TableDocument d;
-  d.header = header_for(doc.incident, t("report.title.chronology"), time_basis_line(doc.time, doc.export_utc_ns, t), t);
-  d.columns = ColumnSet::chronology;
-  d.multi_device = rc.multi_device();
+  pdf::TableDocument d;
+  d.header = header_for(doc.incident, t("report.title.chronology"), time_basis_line(doc.time, doc.export_utc_ns, t), t,
+                        rc.any_training());
+  d.columns = [&](double width) { return columns_for(ColumnSet::chronology, rc.multi_device(), width, t); };
   d.row_count = all.size();
   d.row = [&](std::size_t i, bool first) { return chronology_row(rc, i, first); };
   d.footer = [&](pdf::PageSlice s) { return footer_for(rc, entries_of(all, s)); };
-  d.row_label = [&](std::size_t i) { return rc.label(*all[i]->entry); };
+  d.overflow_note = [&](std::size_t i) { return overflow_note(rc, *all[i]->entry); };
   d.empty_note = t("report.empty.chronology");
   d.meta = metadata(t("report.title.chronology") + " " + doc.incident.incident_id, doc.export_utc_ns);
-  return write_pdf(render_table(d, t), out);
+  return write_pdf(pdf::render_table_document(d), out);
 }
 
 Status write_open_items_pdf(const ChronologyDocument& doc, const std::filesystem::path& out) {
@@ -572,35 +539,35 @@ Status write_open_items_pdf(const ChronologyDocument& doc, const std::filesystem
                                         [](const EntryState* s) { return s->current_status == ItemStatus::open; });
   const std::string title =
       t("report.title.open_items") + "　" +
-      fill(t("report.open.summary"), {{"open", std::to_string(open_count)},
+      fill_in(t("report.open.summary"), {{"open", std::to_string(open_count)},
                                       {"progress", std::to_string(static_cast<std::ptrdiff_t>(items.size()) - open_count)}});
 
-  TableDocument d;
-  d.header = header_for(doc.incident, title, time_basis_line(doc.time, doc.export_utc_ns, t), t);
-  d.columns = ColumnSet::open_items;
-  d.multi_device = rc.multi_device();
+  pdf::TableDocument d;
+  d.header = header_for(doc.incident, title, time_basis_line(doc.time, doc.export_utc_ns, t), t, rc.any_training());
+  d.columns = [&](double width) { return columns_for(ColumnSet::open_items, rc.multi_device(), width, t); };
   d.row_count = items.size();
   d.row = [&](std::size_t i, bool first) { return open_item_row(rc, items, i, first); };
   d.footer = [&](pdf::PageSlice s) { return footer_for(rc, entries_of(items, s)); };
-  d.row_label = [&](std::size_t i) { return rc.label(*items[i]->entry); };
+  d.overflow_note = [&](std::size_t i) { return overflow_note(rc, *items[i]->entry); };
   d.empty_note = t("report.empty.open_items");
   d.meta = metadata(t("report.title.open_items") + " " + doc.incident.incident_id, doc.export_utc_ns);
-  return write_pdf(render_table(d, t), out);
+  return write_pdf(pdf::render_table_document(d), out);
 }
 
 Status write_blank_sheets_pdf(const IncidentInfo& incident, int first_sheet_no, int sheet_count, bool japanese,
                               const std::filesystem::path& out) {
   const Text t(japanese ? Lang::ja : Lang::en);
-  if (first_sheet_no < 1 || sheet_count < 1 || sheet_count > k_max_blank_sheets)
+  if (first_sheet_no < 1 || first_sheet_no > k_max_sheet_no || sheet_count < 1 || sheet_count > k_max_blank_sheets)
     return make_error(ErrorCode::invalid_input, i18n::tr("report.error.sheet_range", Lang::ja),
                       i18n::tr("report.error.sheet_range", Lang::en));
 
   pdf::PdfCanvas canvas(pdf::k_a4_long_pt, pdf::k_a4_short_pt,
                         metadata(t("report.title.blank") + " " + incident.incident_id, 0));
   pdf::HeaderSpec header = header_for(incident, t("report.title.blank"), t("report.blank.hint"), t);
-  header.sheet_label = fill(t("report.blank.sheet"), {{"n", std::to_string(first_sheet_no + sheet_count - 1)}});
+  header.sheet_label = fill_in(t("report.blank.sheet"), {{"n", std::to_string(first_sheet_no + sheet_count - 1)}});
   pdf::FooterSpec footer;
   footer.lines = {t("report.blank.transcription"), t("report.blank.keep_original")};
+  // Geometry from the highest sheet number (the widest label); every sheet's frame matches it.
   pdf::PageFrame frame(canvas, header, footer);
   pdf::Table table(canvas, columns_for(ColumnSet::blank, false, frame.content_width(), t), pdf::TableStyle{},
                    frame.content_left());
@@ -613,7 +580,7 @@ Status write_blank_sheets_pdf(const IncidentInfo& incident, int first_sheet_no, 
     // Each page is one sheet: its own number in the header, line numbers restarting at 1, so
     // that "sheet/line" identifies a handwritten entry for transcription (CHR-25).
     pdf::HeaderSpec h = header;
-    h.sheet_label = fill(t("report.blank.sheet"), {{"n", std::to_string(first_sheet_no + s)}});
+    h.sheet_label = fill_in(t("report.blank.sheet"), {{"n", std::to_string(first_sheet_no + s)}});
     pdf::PageFrame page_frame(canvas, h, footer);
     page_frame.draw(s + 1, sheet_count, footer);
     const double top = frame.body_top();

@@ -32,7 +32,7 @@ Status write_chronology_pdf(const ChronologyDocument& doc, const std::filesystem
 // Blank sheets for writing by hand when the kit is unavailable (CHR-25): `sheet_count` pages
 // numbered first_sheet_no… ("シート No. n"), same columns, ruled rows with printed line
 // numbers 1..N, the incident header and the hint to write the clock that was read.
-// Errors: invalid_input (first_sheet_no < 1, sheet_count outside 1..999), io_error,
+// Errors: invalid_input (first_sheet_no outside 1..99999, sheet_count outside 1..999), io_error,
 // not_saved / no_space.
 Status write_blank_sheets_pdf(const IncidentInfo& incident, int first_sheet_no, int sheet_count, bool japanese,
                               const std::filesystem::path& out);

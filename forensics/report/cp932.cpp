@@ -89,7 +89,7 @@ std::string Cp932Encoder::encode(std::string_view utf8, int row, std::string_vie
     const std::size_t len = decode_utf8(rest, cp);
     if (len == 0) {
       // Not UTF-8 at all: still one '?' per bad byte, and reported, so nothing vanishes unseen.
-      char hex[8];
+      char hex[16];
       std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(rest[0])));
       unmappable.push_back(Unmappable{row, std::string(column), std::string(), hex});
       out.push_back('?');

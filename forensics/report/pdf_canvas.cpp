@@ -30,7 +30,7 @@ Cell& Cell::add(std::string text, bool bold, Strike strike, double scale) {
   return *this;
 }
 
-std::string fill(std::string_view tmpl,
+std::string fill_in(std::string_view tmpl,
                  std::initializer_list<std::pair<std::string_view, std::string_view>> args) {
   std::string out;
   out.reserve(tmpl.size() + 32);
@@ -271,8 +271,8 @@ Result<std::string> PdfCanvas::finish() {
     if (st != CAIRO_STATUS_SUCCESS) {
       const char* detail = cairo_status_to_string(st);
       return make_error(ErrorCode::io_error,
-                        fill(i18n::tr("report.error.render", i18n::Lang::ja), {{"detail", detail}}),
-                        fill(i18n::tr("report.error.render", i18n::Lang::en), {{"detail", detail}}));
+                        fill_in(i18n::tr("report.error.render", i18n::Lang::ja), {{"detail", detail}}),
+                        fill_in(i18n::tr("report.error.render", i18n::Lang::en), {{"detail", detail}}));
     }
   }
   return std::move(m_bytes);

@@ -63,8 +63,8 @@ struct PdfMetadata {
 };
 
 // A catalogue template with its "{name}" placeholders replaced, e.g.
-// fill("No. {n} を訂正", {{"n", "7"}}). Unknown placeholders stay as they are.
-std::string fill(std::string_view tmpl,
+// fill_in("No. {n} を訂正", {{"n", "7"}}). Unknown placeholders stay as they are.
+std::string fill_in(std::string_view tmpl,
                  std::initializer_list<std::pair<std::string_view, std::string_view>> args);
 
 // Text with invalid UTF-8 and control characters replaced by U+FFFD (newline and tab kept).

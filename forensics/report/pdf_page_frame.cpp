@@ -83,7 +83,7 @@ void PageFrame::draw(int page, int pages, const FooterSpec& footer) {
     yr += m_canvas.draw_single_line(Cell(m_header.sheet_label, true), xr, yr, k_right_width_pt, k_sheet_pt,
                                     Align::right);
   const std::string page_text =
-      fill(i18n::tr("report.page", lang), {{"n", std::to_string(page)}, {"total", std::to_string(pages)}});
+      fill_in(i18n::tr("report.page", lang), {{"n", std::to_string(page)}, {"total", std::to_string(pages)}});
   yr += m_canvas.draw_single_line(Cell(page_text, true), xr, yr, k_right_width_pt, k_page_pt, Align::right);
   if (m_header.training) {
     const Cell mark(training_text(), true);

@@ -26,7 +26,7 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a >= 0 ? a / b :
 std::string iso8601_us(std::int64_t utc_ns, bool jst) {
   const std::int64_t us = floor_div(utc_ns, k_ns_per_us);
   const std::int64_t s = floor_div(us, k_us_per_s);
-  char frac[16];
+  char frac[32];
   std::snprintf(frac, sizeof frac, ".%06lld", static_cast<long long>(us - s * k_us_per_s));
   // Both formatters start with the 19 characters "YYYY-MM-DDTHH:MM:SS".
   const std::string base = jst ? format_rfc3339_jst(s * k_ns_per_s) : format_rfc3339_utc_ns(s * k_ns_per_s);
@@ -187,7 +187,8 @@ std::vector<std::string> timesketch_csv_header() {
   std::vector<std::string> header = {"message", "datetime", "timestamp_desc", "timestamp"};
   // The names come from the same builder as the values, so header and rows cannot drift apart.
   const ChronologyDocument empty;
-  for (const auto& item : attributes_for(empty, Entry{}, nullptr).items()) header.push_back(item.key());
+  const ordered_json names = attributes_for(empty, Entry{}, nullptr);
+  for (const auto& item : names.items()) header.push_back(item.key());
   return header;
 }
 

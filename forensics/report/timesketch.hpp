@@ -12,7 +12,7 @@
 // time in JST. `time_basis` ("ref-corrected" / "system-clock" / "reported") says which, and
 // `time_quality` is the entry's own quality, so corrected and uncorrected values are never mixed
 // silently. `datetime` carries microseconds and `timestamp` is the same instant in µs since the
-// epoch. Format described in docs/FORMATS.md §timesketch.
+// epoch. Format described in docs/FORMATS.md "Timesketch (§3.5.3)".
 #pragma once
 #include <cstdint>
 #include <filesystem>

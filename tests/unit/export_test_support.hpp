@@ -1,15 +1,9 @@
 // Shared by the export tests (test_csv_export, test_timesketch, test_cp932): a strict RFC 4180
-// reader written independently of forensics/report/csv_writer, a per-test temp directory, and a
-// hand-built chronology with the awkward cases (quotes, commas, newlines, corrections, voids,
-// paper transcription, event times, a time check).
+// reader written independently of forensics/report/csv_writer, and a hand-built chronology with
+// the awkward cases (quotes, commas, newlines, corrections, voids, paper transcription, event
+// times, a time check). Temp dirs and file reading come from tests/unit/test_support.hpp.
 #pragma once
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <exception>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -69,35 +63,6 @@ inline std::optional<CsvTable> parse_rfc4180(const std::string& s) {
   if (!record.empty()) return std::nullopt;
   return table;
 }
-
-inline std::string read_all(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-// A fresh directory per test; removed when the test ends normally, kept (and its path printed)
-// when a REQUIRE failure unwinds through it, so the files can be inspected.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "shodo-export-test-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    m_path = tmpl;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    if (std::uncaught_exceptions() > 0)
-      std::fprintf(stderr, "kept test directory %s\n", m_path.c_str());
-    else
-      std::filesystem::remove_all(m_path, ec);
-  }
-  const std::filesystem::path& path() const { return m_path; }
-
- private:
-  std::filesystem::path m_path;
-};
 
 inline std::int64_t t(const char* text) {
   std::int64_t ns = 0;

@@ -1,5 +1,7 @@
 // UTF-8 → CP932 conversion and the CP932 hospital CSV (REQUIREMENTS §3.5.2). Expected bytes were
 // taken from Python's independent cp932 codec, not from glibc.
+#include "tests/unit/test_support.hpp"  // first: it configures Catch
+
 #include <catch2/catch.hpp>
 
 #include "forensics/report/chronology_csv.hpp"
@@ -9,9 +11,8 @@
 using namespace shodo;
 using namespace shodo::report;
 using shodo::test_support::parse_rfc4180;
-using shodo::test_support::read_all;
+using shodo::unit::read_bytes;
 using shodo::test_support::sample_document;
-using shodo::test_support::TempDir;
 
 namespace {
 
@@ -76,7 +77,7 @@ TEST_CASE("CP932 hospital CSV: bytes and exact warnings", "[cp932][csv]") {
   auto doc = sample_document();
   doc.entries[0].content = "端末に😀の表示";
   doc.entries[2].from = "𠮷田 部長";
-  TempDir dir;
+  SHODO_TEST_DIR(dir);
   CsvOptions opt;
   opt.encoding = CsvOptions::Encoding::cp932;
   auto r = write_chronology_csv(doc, opt, dir.path() / "sjis.csv");
@@ -85,7 +86,7 @@ TEST_CASE("CP932 hospital CSV: bytes and exact warnings", "[cp932][csv]") {
   CHECK(same(r->unmappable[0], Unmappable{1, "内容", "😀", "U+1F600"}));
   CHECK(same(r->unmappable[1], Unmappable{3, "発信元", "𠮷", "U+20BB7"}));
 
-  const std::string bytes = read_all(dir.path() / "sjis.csv");
+  const std::string bytes = read_bytes(dir.path() / "sjis.csv");
   // No BOM; the header in CP932: "No.," then 記録時刻(JST).
   CHECK(bytes.rfind("No.,\x8B\x4C\x98\x5E\x8E\x9E\x8D\x8F(JST),", 0) == 0);
   auto table = parse_rfc4180(bytes);

@@ -1,4 +1,6 @@
 // Hospital CSV (REQUIREMENTS §3.5.2) and the RFC 4180 writer under it.
+#include "tests/unit/test_support.hpp"  // first: it configures Catch
+
 #include <catch2/catch.hpp>
 
 #include "forensics/chronology/entry.hpp"
@@ -10,9 +12,8 @@
 using namespace shodo;
 using namespace shodo::report;
 using shodo::test_support::parse_rfc4180;
-using shodo::test_support::read_all;
+using shodo::unit::read_bytes;
 using shodo::test_support::sample_document;
-using shodo::test_support::TempDir;
 
 namespace {
 
@@ -61,12 +62,12 @@ TEST_CASE("test RFC 4180 reader rejects malformed input", "[csv]") {
 }
 
 TEST_CASE("hospital CSV starts with the UTF-8 BOM and the Japanese header", "[csv]") {
-  TempDir dir;
+  SHODO_TEST_DIR(dir);
   const auto out = dir.path() / "chronology.csv";
   auto r = write_chronology_csv(sample_document(), CsvOptions{}, out);
   REQUIRE(r.ok());
   CHECK(r->unmappable.empty());
-  const std::string bytes = read_all(out);
+  const std::string bytes = read_bytes(out);
   REQUIRE(bytes.size() > 3);
   CHECK(static_cast<unsigned char>(bytes[0]) == 0xEF);
   CHECK(static_cast<unsigned char>(bytes[1]) == 0xBB);
@@ -83,10 +84,10 @@ TEST_CASE("hospital CSV starts with the UTF-8 BOM and the Japanese header", "[cs
 
 TEST_CASE("hospital CSV round trip: every field of every row", "[csv]") {
   const auto doc = sample_document();
-  TempDir dir;
+  SHODO_TEST_DIR(dir);
   const auto out = dir.path() / "chronology.csv";
   REQUIRE(write_chronology_csv(doc, CsvOptions{}, out).ok());
-  const std::string bytes = read_all(out);
+  const std::string bytes = read_bytes(out);
   REQUIRE(bytes.rfind("\xEF\xBB\xBF", 0) == 0);
   auto table = parse_rfc4180(bytes.substr(3));
   REQUIRE(table.has_value());
@@ -162,11 +163,11 @@ TEST_CASE("hospital CSV with English headers and labels", "[csv]") {
   CHECK(table[4][12] == "Correction");
   CHECK(table[6][12] == "Void");
 
-  TempDir dir;
+  SHODO_TEST_DIR(dir);
   CsvOptions opt;
   opt.japanese_headers = false;
   REQUIRE(write_chronology_csv(doc, opt, dir.path() / "en.csv").ok());
-  const std::string bytes = read_all(dir.path() / "en.csv");
+  const std::string bytes = read_bytes(dir.path() / "en.csv");
   CHECK(bytes.rfind("\xEF\xBB\xBFNo.,Recorded (JST),Time quality,", 0) == 0);
 }
 
@@ -190,9 +191,9 @@ TEST_CASE("hospital CSV event-time range", "[csv]") {
 
 TEST_CASE("hospital CSV of an empty chronology is the header only", "[csv]") {
   ChronologyDocument doc;
-  TempDir dir;
+  SHODO_TEST_DIR(dir);
   REQUIRE(write_chronology_csv(doc, CsvOptions{}, dir.path() / "empty.csv").ok());
-  const std::string bytes = read_all(dir.path() / "empty.csv");
+  const std::string bytes = read_bytes(dir.path() / "empty.csv");
   auto table = parse_rfc4180(bytes.substr(3));
   REQUIRE(table.has_value());
   REQUIRE(table->size() == 1);
@@ -200,7 +201,7 @@ TEST_CASE("hospital CSV of an empty chronology is the header only", "[csv]") {
 }
 
 TEST_CASE("hospital CSV write failure is reported, not swallowed", "[csv]") {
-  TempDir dir;
+  SHODO_TEST_DIR(dir);
   auto r = write_chronology_csv(sample_document(), CsvOptions{}, dir.path() / "no-such-dir" / "x.csv");
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code != ErrorCode::invalid_input);

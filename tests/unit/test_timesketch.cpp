@@ -1,8 +1,9 @@
 // Timesketch CSV and JSONL (REQUIREMENTS §3.5.3), checked against Timesketch's import rules:
 // message/datetime/timestamp_desc on every row, ISO 8601 datetime with offset, timestamp in µs.
+#include "tests/unit/test_support.hpp"  // first: it configures Catch
+
 #include <catch2/catch.hpp>
 
-#include <regex>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -14,14 +15,34 @@
 using namespace shodo;
 using namespace shodo::report;
 using shodo::test_support::parse_rfc4180;
-using shodo::test_support::read_all;
+using shodo::unit::read_bytes;
 using shodo::test_support::sample_document;
-using shodo::test_support::TempDir;
 using nlohmann::json;
 
 namespace {
 
-const std::regex k_iso8601_offset(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}:\d{2}$)");
+// ISO 8601 with an explicit offset: YYYY-MM-DDTHH:MM:SS[.f{1,6}](+|-)HH:MM. (Hand-written
+// rather than std::regex, whose GCC 12 headers trip -Wmaybe-uninitialized under sanitizers.)
+bool is_iso8601_with_offset(const std::string& s) {
+  auto digits = [&](std::size_t from, std::size_t n) {
+    if (from + n > s.size()) return false;
+    for (std::size_t i = from; i < from + n; ++i)
+      if (s[i] < '0' || s[i] > '9') return false;
+    return true;
+  };
+  if (s.size() < 25 || !digits(0, 4) || s[4] != '-' || !digits(5, 2) || s[7] != '-' || !digits(8, 2) ||
+      s[10] != 'T' || !digits(11, 2) || s[13] != ':' || !digits(14, 2) || s[16] != ':' || !digits(17, 2))
+    return false;
+  std::size_t p = 19;
+  if (s[p] == '.') {
+    std::size_t n = 0;
+    while (p + 1 + n < s.size() && s[p + 1 + n] >= '0' && s[p + 1 + n] <= '9') ++n;
+    if (n < 1 || n > 6) return false;
+    p += 1 + n;
+  }
+  return s.size() == p + 6 && (s[p] == '+' || s[p] == '-') && digits(p + 1, 2) && s[p + 3] == ':' &&
+         digits(p + 4, 2);
+}
 
 std::int64_t us_of(const std::string& datetime) {
   std::int64_t ns = 0;
@@ -31,7 +52,7 @@ std::int64_t us_of(const std::string& datetime) {
 
 std::vector<json> read_jsonl(const std::filesystem::path& p) {
   std::vector<json> lines;
-  std::istringstream in(read_all(p));
+  std::istringstream in(read_bytes(p));
   std::string line;
   while (std::getline(in, line)) {
     INFO("line " << lines.size() + 1 << ": " << line);
@@ -41,6 +62,16 @@ std::vector<json> read_jsonl(const std::filesystem::path& p) {
 }
 
 }  // namespace
+
+TEST_CASE("test ISO 8601 checker accepts only datetimes with an offset", "[timesketch]") {
+  CHECK(is_iso8601_with_offset("2026-11-24T10:02:03+09:00"));
+  CHECK(is_iso8601_with_offset("2026-11-24T01:02:03.123456+00:00"));
+  CHECK_FALSE(is_iso8601_with_offset("2026-11-24T10:02:03"));          // no offset
+  CHECK_FALSE(is_iso8601_with_offset("2026-11-24T10:02:03Z"));         // we always write ±HH:MM
+  CHECK_FALSE(is_iso8601_with_offset("2026-11-24 10:02:03+09:00"));    // space separator
+  CHECK_FALSE(is_iso8601_with_offset("2026-11-24T10:02:03.+09:00"));   // empty fraction
+  CHECK_FALSE(is_iso8601_with_offset("2026-11-24T10:02:03.1234567+09:00"));
+}
 
 TEST_CASE("timesketch_rows: one row per entry plus event-time rows", "[timesketch]") {
   const auto doc = sample_document();
@@ -86,7 +117,7 @@ TEST_CASE("timesketch message and times of an uncorrected entry", "[timesketch]"
   const auto& ev = rows[1];
   CHECK(ev.timestamp_desc == "Event time (reported)");
   CHECK(ev.datetime == "2026-11-24T07:30:00.000000+09:00");
-  CHECK(ev.timestamp == (1795482123LL - 3 * 3600 - 32 * 60 - 3) * 1'000'000);
+  CHECK(ev.timestamp == (1795482123LL - 2 * 3600 - 32 * 60 - 3) * 1'000'000);  // 10:02:03 → 07:30:00
   CHECK(ev.attributes["time_basis"] == "reported");
   CHECK(ev.attributes["event_time_precision"] == "approx");
   CHECK(ev.message == r.message);
@@ -156,10 +187,10 @@ TEST_CASE("timesketch rows in English", "[timesketch]") {
 
 TEST_CASE("timesketch JSONL: every line passes Timesketch's rules", "[timesketch]") {
   const auto doc = sample_document();
-  TempDir dir;
+  SHODO_TEST_DIR(dir);
   const auto out = dir.path() / "chronology.jsonl";
   REQUIRE(write_timesketch_jsonl(doc, out).ok());
-  const std::string bytes = read_all(out);
+  const std::string bytes = read_bytes(out);
   REQUIRE(!bytes.empty());
   CHECK(bytes.back() == '\n');
   const auto lines = read_jsonl(out);
@@ -173,7 +204,7 @@ TEST_CASE("timesketch JSONL: every line passes Timesketch's rules", "[timesketch
     CHECK_FALSE(j["message"].get<std::string>().empty());
     REQUIRE(j["datetime"].is_string());
     const std::string dt = j["datetime"];
-    CHECK(std::regex_match(dt, k_iso8601_offset));
+    CHECK(is_iso8601_with_offset(dt));
     REQUIRE(j["timestamp_desc"].is_string());
     REQUIRE(j["timestamp"].is_number_integer());
     CHECK(j["timestamp"].get<std::int64_t>() == us_of(dt));
@@ -201,10 +232,10 @@ TEST_CASE("timesketch JSONL: every line passes Timesketch's rules", "[timesketch
 
 TEST_CASE("timesketch CSV: header first, Timesketch columns first, same rows", "[timesketch][csv]") {
   const auto doc = sample_document();
-  TempDir dir;
+  SHODO_TEST_DIR(dir);
   const auto out = dir.path() / "chronology.csv";
   REQUIRE(write_timesketch_csv(doc, out).ok());
-  const std::string bytes = read_all(out);
+  const std::string bytes = read_bytes(out);
   // No BOM: it would become part of the first column name and hide "message".
   REQUIRE(bytes.rfind("message,datetime,timestamp_desc,timestamp,incident_id,entry_id,seq,", 0) == 0);
   auto table = parse_rfc4180(bytes);
@@ -225,7 +256,7 @@ TEST_CASE("timesketch CSV: header first, Timesketch columns first, same rows", "
     REQUIRE(rec.size() == header.size());
     CHECK(rec[0] == rows[i].message);  // quotes and the newline survive
     // One offset for the whole column (pandas rejects mixed offsets): UTC, same instant.
-    CHECK(std::regex_match(rec[1], k_iso8601_offset));
+    CHECK(is_iso8601_with_offset(rec[1]));
     CHECK(rec[1].substr(rec[1].size() - 6) == "+00:00");
     CHECK(std::stoll(rec[3]) == rows[i].timestamp);
     CHECK(us_of(rec[1]) == rows[i].timestamp);
@@ -243,7 +274,7 @@ TEST_CASE("timesketch CSV: header first, Timesketch columns first, same rows", "
 
 TEST_CASE("timesketch exports refuse a wrong file extension", "[timesketch]") {
   const auto doc = sample_document();
-  TempDir dir;
+  SHODO_TEST_DIR(dir);
   for (const char* name : {"out.json", "out.txt", "out.CSV", "out", "out.csv.bak"}) {
     INFO(name);
     auto st = write_timesketch_csv(doc, dir.path() / name);
@@ -267,7 +298,7 @@ TEST_CASE("timesketch exports refuse a wrong file extension", "[timesketch]") {
 TEST_CASE("timesketch JSONL refuses text that is not UTF-8 instead of altering it", "[timesketch]") {
   auto doc = sample_document();
   doc.entries[2].content = "bad \xFF byte";
-  TempDir dir;
+  SHODO_TEST_DIR(dir);
   auto st = write_timesketch_jsonl(doc, dir.path() / "x.jsonl");
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().code == ErrorCode::invalid_input);
@@ -276,12 +307,12 @@ TEST_CASE("timesketch JSONL refuses text that is not UTF-8 instead of altering i
 }
 
 TEST_CASE("timesketch CSV of an empty chronology is the header only", "[timesketch]") {
-  TempDir dir;
+  SHODO_TEST_DIR(dir);
   REQUIRE(write_timesketch_csv(ChronologyDocument{}, dir.path() / "e.csv").ok());
-  auto table = parse_rfc4180(read_all(dir.path() / "e.csv"));
+  auto table = parse_rfc4180(read_bytes(dir.path() / "e.csv"));
   REQUIRE(table.has_value());
   REQUIRE(table->size() == 1);
   CHECK((*table)[0].size() == timesketch_csv_header().size());
   REQUIRE(write_timesketch_jsonl(ChronologyDocument{}, dir.path() / "e.jsonl").ok());
-  CHECK(read_all(dir.path() / "e.jsonl").empty());
+  CHECK(read_bytes(dir.path() / "e.jsonl").empty());
 }
