@@ -8,7 +8,8 @@ SHODO_BUILD_PKGS="g++ cmake ninja-build pkg-config git libssl-dev nlohmann-json3
  libfmt-dev libcairo2-dev libpango1.0-dev libimgui-dev libglfw3-dev libgl-dev libstb-dev
  fonts-noto-cjk libgl1-mesa-dri"
 # Test-only tools: the other side's tools and a headless X server.
-SHODO_TEST_PKGS="catch2 xvfb xauth poppler-utils fuse3 libfuse3-dev x11-apps imagemagick"
+SHODO_TEST_PKGS="catch2 xvfb xauth poppler-utils fuse3 libfuse3-dev x11-apps imagemagick xxd time
+ fcitx5 fcitx5-mozc xdotool"
 
 # Install what is missing (quick when everything is there: one dpkg-query).
 shodo_install_packages() {

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "forensics/core/atomic_file.hpp"
+#include "forensics/core/provenance.hpp"
 #include "forensics/integrity/digest.hpp"
 
 namespace shodo {
@@ -81,6 +82,21 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const WorkspaceOptions& opt
                              "), 操作者 / operator: " + opt.op.name + " [" + roles_text(opt.op.roles) + "]");
   if (!e) return e.error();
   return ws;
+}
+
+Status Workspace::record_app_start() {
+  auto e = m_log->append_system("app_start", "アプリ起動 / app started: shodo " + tool_version() + " (" + tool_commit() +
+                                                 "), host " + host_name());
+  if (!e) return e.error();
+  return ok_status();
+}
+
+Status Workspace::record_app_stop() {
+  auto e = m_log->append_system("app_stop", "アプリ終了 / app stopped");
+  if (!e) return e.error();
+  auto c = m_log->append_checkpoint();
+  if (!c) return c.error();
+  return ok_status();
 }
 
 Status Workspace::set_operator(const Operator& op) {

@@ -60,6 +60,10 @@ class Workspace {
   chronology::ChronologyLog& log() { return *m_log; }
   const chronology::ChronologyLog& log() const { return *m_log; }
 
+  // CHR-04: the app was started on / is leaving this incident ("app_start" / "app_stop", with the
+  // tool version and host). Stopping also signs a checkpoint over the head. Errors as append().
+  Status record_app_start();
+  Status record_app_stop();
   // Changes the operator; writes "operator_changed" if it differs. Errors as append().
   Status set_operator(const chronology::Operator& op);
   // CHR-11: the operator confirms that the reference `source` showed `reference_utc_ns` at the

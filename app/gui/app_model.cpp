@@ -1,0 +1,227 @@
+#include "app/gui/app_model.hpp"
+
+#include <sys/statvfs.h>
+
+#include <cstdio>
+
+#include "forensics/i18n/catalogue.hpp"
+#include "forensics/integrity/kit_key.hpp"
+
+namespace shodo::gui {
+
+using chronology::Entry;
+
+AppModel::AppModel(AppModelOptions opt) : m_opt(std::move(opt)) {
+  m_clock = m_opt.clock ? m_opt.clock : &default_clock();
+  m_op = m_opt.op;
+  load_kit_identity();
+  refresh_incidents();
+  refresh_status();
+  if (!m_opt.incident_id.empty()) open_incident(m_opt.incident_id);
+}
+
+AppModel::~AppModel() { release_workspace(); }
+
+void AppModel::load_kit_identity() {
+  auto key = KitKey::load_or_create(m_opt.case_root / "kit");
+  if (!key) {
+    push_error("gui.error.kit_key", key.error());
+    return;
+  }
+  m_kit_id = key->kit_id();
+  m_fingerprint = key->fingerprint();
+}
+
+void AppModel::refresh_incidents() { m_incidents = list_incidents(m_opt.case_root); }
+
+WorkspaceOptions AppModel::workspace_options(const std::string& incident_id) const {
+  WorkspaceOptions o;
+  o.case_root = m_opt.case_root;
+  o.incident_id = incident_id;
+  // Only a confirmed operator is written to the log; otherwise the log keeps its last one
+  // until someone says who is operating.
+  if (m_op_confirmed) o.op = m_op;
+  o.clock = m_clock;
+  o.mirror_root = m_opt.mirror_root;
+  return o;
+}
+
+bool AppModel::open_incident(const std::string& incident_id) {
+  release_workspace();  // one writer per log: the old session ends (app_stop) before the new one
+  chronology::OpenReport report;
+  auto ws = Workspace::open(workspace_options(incident_id), &report);
+  if (!ws) {
+    push_error("gui.error.open_incident", ws.error());
+    return false;
+  }
+  m_ws = std::move(ws.value());
+  if (auto st = m_ws->record_app_start(); !st) push_error("gui.error.open_incident", st.error());
+  ++m_generation;
+  m_synthetic.reset();
+  if (!m_op_confirmed && m_op.name.empty()) m_op = m_ws->log().current_operator();  // pre-fill only
+  if (report.recovered_torn_tail)
+    push_error("gui.notice.torn_tail",
+               make_error(ErrorCode::integrity,
+                          "前回の書き込みが途中で中断されていました。途中の行は " + report.torn_side_file.string() +
+                              " に退避し、その旨を記録しました",
+                          "The last write was interrupted. The partial line was moved to " +
+                              report.torn_side_file.string() + " and this was recorded"));
+  if (!report.mirror_problem_en.empty())
+    push_error("gui.notice.mirror", make_error(ErrorCode::integrity, report.mirror_problem_ja, report.mirror_problem_en));
+  return true;
+}
+
+bool AppModel::create_incident(const IncidentInfo& info) {
+  if (!m_op_confirmed) {
+    push_error("gui.error.create_incident",
+               make_error(ErrorCode::invalid_input, i18n::tr("gui.next.set_operator", i18n::Lang::ja),
+                                          i18n::tr("gui.next.set_operator", i18n::Lang::en)));
+    return false;
+  }
+  release_workspace();
+  auto ws = Workspace::create(workspace_options(info.incident_id), info);
+  if (!ws) {
+    push_error("gui.error.create_incident", ws.error());
+    return false;
+  }
+  m_ws = std::move(ws.value());
+  if (auto st = m_ws->record_app_start(); !st) push_error("gui.error.create_incident", st.error());
+  ++m_generation;
+  m_synthetic.reset();
+  refresh_incidents();
+  return true;
+}
+
+void AppModel::release_workspace() {
+  // CHR-04: leaving an incident is recorded, with a signed checkpoint over the head. A failure
+  // here cannot be shown any more (the window may be closing); the log's own state keeps it.
+  if (m_ws && !m_ws->log().failure()) (void)m_ws->record_app_stop();
+  m_ws.reset();
+}
+
+void AppModel::close_incident() {
+  release_workspace();
+  m_synthetic.reset();
+  ++m_generation;
+}
+
+void AppModel::set_mirror_root(std::optional<std::filesystem::path> root) {
+  m_opt.mirror_root = std::move(root);
+  if (!m_ws) return;
+  const std::string id = m_ws->incident().incident_id;
+  release_workspace();  // release the log before it is opened again
+  open_incident(id);
+}
+
+bool AppModel::set_operator(const chronology::Operator& op) {
+  if (op.name.empty()) {
+    push_error("gui.error.operator", make_error(ErrorCode::invalid_input, "操作者の名前を入力してください",
+                                                "enter the operator's name"));
+    return false;
+  }
+  if (m_ws) {
+    if (auto st = m_ws->set_operator(op); !st) {
+      push_error("gui.error.not_saved", st.error());
+      return false;
+    }
+  }
+  m_op = op;
+  m_op_confirmed = true;
+  return true;
+}
+
+const std::vector<Entry>& AppModel::entries() const {
+  static const std::vector<Entry> k_none;
+  if (m_synthetic) return *m_synthetic;
+  return m_ws ? m_ws->log().entries() : k_none;
+}
+
+std::uint64_t AppModel::entries_revision() const {
+  return (m_generation << 40) + static_cast<std::uint64_t>(entries().size());
+}
+
+const char* AppModel::append_blocker() const {
+  if (m_synthetic) return "gui.blocker.synthetic";
+  if (!m_ws) return "gui.blocker.no_incident";
+  if (!m_op_confirmed) return "gui.blocker.no_operator";
+  if (m_ws->log().failure()) return "gui.blocker.log_failed";
+  return nullptr;
+}
+
+Result<Entry> AppModel::append(Entry draft) {
+  if (const char* why = append_blocker())
+    return make_error(ErrorCode::invalid_input, i18n::tr(why, i18n::Lang::ja), i18n::tr(why, i18n::Lang::en));
+  auto r = m_ws->log().append(std::move(draft));
+  // A missing field is shown next to the form; anything else means the entry is NOT stored and
+  // deserves the modal.
+  if (!r && r.error().code != ErrorCode::invalid_input) push_error("gui.error.not_saved", r.error());
+  return r;
+}
+
+void AppModel::show_synthetic(std::vector<Entry> entries) {
+  m_synthetic = std::move(entries);
+  ++m_generation;
+}
+
+chronology::Correction AppModel::correction_now() const {
+  if (!m_ws) return {};
+  return m_ws->log().correction_now();
+}
+
+std::int64_t AppModel::display_now_ns() const {
+  const auto c = correction_now();
+  return c.corrected_utc_ns.value_or(m_clock->now().sys_utc_ns);
+}
+
+std::optional<Entry> AppModel::confirm_time(const ClockReading& at, std::int64_t reference_utc_ns,
+                                            std::int64_t uncertainty_ns, const std::string& source,
+                                            const std::string& witness) {
+  if (const char* why = append_blocker()) {
+    push_error("gui.error.cannot_record",
+               make_error(ErrorCode::invalid_input, i18n::tr(why, i18n::Lang::ja), i18n::tr(why, i18n::Lang::en)));
+    return std::nullopt;
+  }
+  auto r = m_ws->confirm_time(at, reference_utc_ns, uncertainty_ns, source, witness);
+  if (!r) {
+    push_error(r.error().code == ErrorCode::invalid_input ? "gui.error.cannot_record" : "gui.error.not_saved",
+               r.error());
+    return std::nullopt;
+  }
+  return std::move(r.value());
+}
+
+void AppModel::push_error(std::string title_key, Error e) { m_errors.push_back({std::move(title_key), std::move(e)}); }
+
+void AppModel::pop_error() {
+  if (!m_errors.empty()) m_errors.pop_front();
+}
+
+void AppModel::tick(double now_s) {
+  if (now_s - m_last_status_s < 2.0) return;
+  m_last_status_s = now_s;
+  refresh_status();
+}
+
+void AppModel::refresh_status() {
+  m_network = read_network_state();
+  struct statvfs sv {};
+  if (::statvfs(m_opt.case_root.c_str(), &sv) == 0)
+    m_free_bytes = static_cast<std::uint64_t>(sv.f_bavail) * static_cast<std::uint64_t>(sv.f_frsize);
+  else
+    m_free_bytes.reset();
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1000.0 && u < 4) {
+    v /= 1000.0;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buf;
+}
+
+}  // namespace shodo::gui

@@ -1,0 +1,133 @@
+// The GUI's model: the case root and its incidents, the open Workspace, the session operator
+// ("who is operating", §2.3), errors waiting to be shown, and the status-bar readings.
+// Screens read it and call its actions; it never includes ImGui or GLFW, so the headless
+// tests drive the same object the window does. Owned by the GUI thread; not thread-safe.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/gui/network_state.hpp"
+#include "forensics/case/incident.hpp"
+#include "forensics/case/workspace.hpp"
+#include "forensics/chronology/entry.hpp"
+#include "forensics/chronology/time_reference.hpp"
+#include "forensics/core/clock.hpp"
+#include "forensics/core/result.hpp"
+
+namespace shodo::gui {
+
+struct AppModelOptions {
+  std::filesystem::path case_root;
+  std::string incident_id;     // opened at start when not empty
+  chronology::Operator op;     // pre-filled operator (--operator/--roles); still confirmed on Home
+  const Clock* clock = nullptr;  // default_clock() when null
+  std::optional<std::filesystem::path> mirror_root;
+};
+
+// An error waiting for the modal: a catalogue key for the title and the core's error.
+struct UiError {
+  std::string title_key;
+  Error error;
+};
+
+class AppModel {
+ public:
+  explicit AppModel(AppModelOptions opt);
+  ~AppModel();
+  AppModel(const AppModel&) = delete;
+  AppModel& operator=(const AppModel&) = delete;
+
+  // --- case root and incidents ---
+  const std::filesystem::path& case_root() const { return m_opt.case_root; }
+  const std::vector<IncidentInfo>& incidents() const { return m_incidents; }
+  void refresh_incidents();
+  // Opens an incident with the session operator; errors go to the error queue.
+  bool open_incident(const std::string& incident_id);
+  // Creates and opens an incident (needs a confirmed operator: Workspace::create records who).
+  bool create_incident(const IncidentInfo& info);
+  void close_incident();
+  // Records app_stop (+ checkpoint) and closes the workspace; no-op without one.
+  void release_workspace();
+  // The second medium for the CHR-24 copy; reopens the open incident so the copy catches up.
+  void set_mirror_root(std::optional<std::filesystem::path> root);
+  const std::optional<std::filesystem::path>& mirror_root() const { return m_opt.mirror_root; }
+  Workspace* workspace() { return m_ws.get(); }
+  const Workspace* workspace() const { return m_ws.get(); }
+
+  // --- kit identity (loaded from <case root>/kit, created on first use) ---
+  const std::string& kit_id() const { return m_kit_id; }
+  const std::string& key_fingerprint() const { return m_fingerprint; }
+
+  // --- operator ---
+  const chronology::Operator& session_operator() const { return m_op; }
+  // True once someone has confirmed who is operating in this session.
+  bool operator_confirmed() const { return m_op_confirmed; }
+  // Sets and confirms the operator; records operator_changed when an incident is open.
+  bool set_operator(const chronology::Operator& op);
+
+  // --- chronology ---
+  // The entries the screens show: this kit's log, or the synthetic list (tests, bench).
+  const std::vector<chronology::Entry>& entries() const;
+  // Changes whenever entries() changes (the log only grows, so generation + count suffices).
+  std::uint64_t entries_revision() const;
+  // Why appending is not possible right now (catalogue key), or nullptr when it is.
+  const char* append_blocker() const;
+  // Appends a draft. Write failures are also queued for the modal ("NOT saved"); invalid drafts
+  // are only returned (the caller shows them beside its fields). Either way the caller keeps its
+  // draft so nothing typed is lost.
+  Result<chronology::Entry> append(chronology::Entry draft);
+  // Shows `entries` instead of the log (read-only): headless tests and --bench-frames.
+  void show_synthetic(std::vector<chronology::Entry> entries);
+  bool synthetic() const { return m_synthetic.has_value(); }
+
+  // --- time (CHR-10 … CHR-13) ---
+  const Clock& clock() const { return *m_clock; }
+  chronology::Correction correction_now() const;
+  // The best current time: corrected when a confirmation exists, else the system clock.
+  std::int64_t display_now_ns() const;
+  // CHR-11: records the reference time check. Returns the stored entry, or nullopt (error queued).
+  std::optional<chronology::Entry> confirm_time(const ClockReading& at, std::int64_t reference_utc_ns,
+                                                std::int64_t uncertainty_ns, const std::string& source,
+                                                const std::string& witness);
+
+  // --- errors ---
+  void push_error(std::string title_key, Error e);
+  const UiError* current_error() const { return m_errors.empty() ? nullptr : &m_errors.front(); }
+  void pop_error();
+  std::size_t error_count() const { return m_errors.size(); }
+
+  // --- status bar readings, refreshed by tick() about every 2 s ---
+  void tick(double now_s);
+  const NetworkState& network() const { return m_network; }
+  std::optional<std::uint64_t> free_bytes() const { return m_free_bytes; }
+
+ private:
+  void load_kit_identity();
+  void refresh_status();
+  WorkspaceOptions workspace_options(const std::string& incident_id) const;
+
+  AppModelOptions m_opt;
+  const Clock* m_clock = nullptr;
+  std::vector<IncidentInfo> m_incidents;
+  std::unique_ptr<Workspace> m_ws;
+  chronology::Operator m_op;
+  bool m_op_confirmed = false;
+  std::string m_kit_id;
+  std::string m_fingerprint;
+  std::optional<std::vector<chronology::Entry>> m_synthetic;
+  std::uint64_t m_generation = 1;  // bumped when the entry source changes
+  std::deque<UiError> m_errors;
+  NetworkState m_network;
+  std::optional<std::uint64_t> m_free_bytes;
+  double m_last_status_s = -1e9;
+};
+
+// Human-readable byte count ("12.3 GB").
+std::string format_bytes(std::uint64_t bytes);
+
+}  // namespace shodo::gui

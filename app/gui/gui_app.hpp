@@ -1,0 +1,37 @@
+// One frame of the whole GUI, independent of GLFW and OpenGL: the navigation bar, the current
+// screen, the status bar and the error modal. gui_main.cpp calls frame() between
+// ImGui::NewFrame() and ImGui::Render(); the headless tests do the same without a window.
+#pragma once
+#include "app/gui/screen_chronology.hpp"
+#include "app/gui/screen_home.hpp"
+#include "app/gui/screen_settings.hpp"
+#include "app/gui/ui_context.hpp"
+
+namespace shodo::gui {
+
+class GuiApp {
+ public:
+  GuiApp(AppModel& model, FontLibrary& fonts, bool ime_configured);
+  void frame();
+
+  UiContext& context() { return m_ctx; }
+  ScriptTags& tags() { return m_tags; }
+  Screen screen() const { return m_ctx.screen; }
+  void show(Screen s) { m_ctx.screen = s; }
+  const ChronologyScreen& chronology() const { return m_chronology; }
+
+ private:
+  void draw_nav();
+  void draw_error_modal();
+
+  ScriptTags m_tags;
+  UiContext m_ctx;
+  HomeScreen m_home;
+  ChronologyScreen m_chronology;
+  SettingsScreen m_settings;
+};
+
+// Screen names used by scripts and --screen: "home", "chronology", "settings".
+const char* screen_name(Screen s);
+
+}  // namespace shodo::gui

@@ -1,0 +1,79 @@
+#include "app/gui/screen_settings.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "app/gui/app_model.hpp"
+#include "app/gui/fonts.hpp"
+#include "app/gui/widgets.hpp"
+#include "forensics/i18n/catalogue.hpp"
+
+namespace shodo::gui {
+
+using i18n::tr;
+
+namespace {
+
+void row(const char* label, const char* value) {
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
+  ImGui::TextUnformatted(label);
+  ImGui::TableSetColumnIndex(1);
+  ImGui::TextWrapped("%s", value);
+}
+
+}  // namespace
+
+void SettingsScreen::draw(UiContext& ctx) {
+  if (!m_mirror_loaded) {
+    if (ctx.model.mirror_root()) m_mirror = ctx.model.mirror_root()->string();
+    m_mirror_loaded = true;
+  }
+  ImGui::TextUnformatted(tr("gui.settings.language"));
+  ImGui::SameLine(ImGui::GetFontSize() * 10);
+  int lang = i18n::japanese() ? 0 : 1;
+  if (ImGui::RadioButton(tr("gui.lang.ja"), &lang, 0)) i18n::set_lang(i18n::Lang::ja);
+  tag(ctx, "settings.lang.ja");
+  ImGui::SameLine();
+  if (ImGui::RadioButton(tr("gui.lang.en"), &lang, 1)) i18n::set_lang(i18n::Lang::en);
+  tag(ctx, "settings.lang.en");
+  ImGui::Separator();
+
+  if (ImGui::BeginTable("settings", 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_BordersInnerH)) {
+    ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_None, 1.0f);
+    ImGui::TableSetupColumn("v", ImGuiTableColumnFlags_None, 3.0f);
+    row(tr("gui.kit.id"), ctx.model.kit_id().c_str());
+    row(tr("gui.kit.fingerprint"), ctx.model.key_fingerprint().c_str());
+    row(tr("gui.kit.case_root"), ctx.model.case_root().string().c_str());
+    if (const Workspace* ws = ctx.model.workspace()) {
+      row(tr("gui.settings.chronology_file"), ws->log().file().string().c_str());
+      row(tr("gui.kit.mirror"), ws->log().mirrored() ? ws->log().options().mirror->string().c_str()
+                                                      : tr("gui.status.single_copy"));
+    }
+    const FontLibrary& f = ctx.fonts;
+    char font[512];
+    std::snprintf(font, sizeof font, "%s (#%d) — %zu %s, %s %dx%d, %.0f ms",
+                  f.file().path.empty() ? tr("gui.settings.no_font") : f.file().path.c_str(), f.file().index,
+                  f.glyph_count(), tr("gui.settings.glyphs"), tr("gui.settings.atlas"), f.texture_width(),
+                  f.texture_height(), f.last_build_ms());
+    row(tr("gui.settings.font"), font);
+    const char* xmod = std::getenv("XMODIFIERS");
+    row(tr("gui.settings.input_method"), ctx.ime_configured ? (xmod ? xmod : "") : tr("gui.hint.no_ime"));
+    ImGui::EndTable();
+  }
+  ImGui::Separator();
+  ImGui::TextUnformatted(tr("gui.settings.mirror_title"));
+  ImGui::TextDisabled("%s", tr("gui.settings.mirror_help"));
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.6f);
+  ImGui::InputTextWithHint("##mirror", "/media/…", &m_mirror);
+  tag(ctx, "settings.mirror");
+  ImGui::SameLine();
+  if (ImGui::Button(tr("gui.settings.mirror_apply")))
+    ctx.model.set_mirror_root(m_mirror.empty() ? std::nullopt : std::optional<std::filesystem::path>(m_mirror));
+  tag(ctx, "settings.mirror.apply");
+}
+
+}  // namespace shodo::gui

@@ -1,0 +1,134 @@
+#include "app/gui/widgets.hpp"
+
+#include <cstdio>
+
+#include <imgui_internal.h>
+#include <imgui_stdlib.h>
+
+namespace shodo::gui {
+
+void ScriptTags::begin_frame() {
+  if (!m_enabled) return;
+  m_last.swap(m_current);
+  m_current.clear();
+}
+
+void ScriptTags::add(std::string_view name, ImVec2 min, ImVec2 max) {
+  if (m_enabled) m_current[std::string(name)] = Rect{min, max};
+}
+
+std::optional<ScriptTags::Rect> ScriptTags::find(std::string_view name) const {
+  auto it = m_last.find(std::string(name));
+  if (it == m_last.end()) return std::nullopt;
+  return it->second;
+}
+
+void apply_style() {
+  ImGui::StyleColorsLight();
+  ImGuiStyle& s = ImGui::GetStyle();
+  s.FramePadding = ImVec2(8, 5);
+  s.ItemSpacing = ImVec2(8, 6);
+  s.CellPadding = ImVec2(6, 3);
+  s.WindowPadding = ImVec2(10, 8);
+  s.FrameRounding = 3;
+  s.GrabRounding = 3;
+  s.WindowRounding = 0;
+  s.ScrollbarSize = 16;
+  s.FrameBorderSize = 1;
+  s.Colors[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.96f, 1.0f);
+  s.Colors[ImGuiCol_Text] = ImVec4(0.05f, 0.05f, 0.05f, 1.0f);
+  s.Colors[ImGuiCol_TextDisabled] = ImVec4(0.45f, 0.45f, 0.45f, 1.0f);
+}
+
+void tag(UiContext& ctx, const char* name) {
+  if (ctx.tags.enabled()) ctx.tags.add(name, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+}
+
+void tag_n(UiContext& ctx, const char* prefix, long long n) {
+  if (!ctx.tags.enabled()) return;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%s%lld", prefix, n);
+  ctx.tags.add(buf, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+}
+
+bool input_with_picklist(UiContext& ctx, const char* tag_name, const char* id, const char* hint, std::string& value,
+                         const std::vector<std::string>& recent, float width, bool* enter_pressed) {
+  ImGui::PushID(id);
+  const float arrow = ImGui::GetFrameHeight();
+  ImGui::SetNextItemWidth(width > arrow ? width - arrow : width);
+  bool changed = ImGui::InputTextWithHint("##v", hint, &value, ImGuiInputTextFlags_EnterReturnsTrue);
+  tag(ctx, tag_name);
+  // With EnterReturnsTrue the return value means Enter; edits are still applied to `value`.
+  if (changed && enter_pressed) *enter_pressed = true;
+  changed = changed || ImGui::IsItemEdited();
+  ImGui::SameLine(0, 0);
+  {
+    DisabledScope off(recent.empty());
+    if (ImGui::ArrowButton("##pick", ImGuiDir_Down)) ImGui::OpenPopup("pick");
+  }
+  if (ctx.tags.enabled()) tag(ctx, (std::string(tag_name) + ".pick").c_str());
+  if (ImGui::BeginPopup("pick")) {
+    for (std::size_t i = 0; i < recent.size(); ++i) {
+      ImGui::PushID(static_cast<int>(i));
+      if (ImGui::Selectable(recent[i].c_str(), recent[i] == value)) {
+        value = recent[i];
+        changed = true;
+      }
+      ImGui::PopID();
+    }
+    ImGui::EndPopup();
+  }
+  ImGui::PopID();
+  return changed;
+}
+
+void strike_through(ImVec2 text_min, float text_width, float line_height, bool double_line) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float mid = text_min.y + line_height * 0.5f;
+  const ImVec2 a(text_min.x, mid), b(text_min.x + text_width, mid);
+  if (double_line) {
+    dl->AddLine(ImVec2(a.x, a.y - 2.0f), ImVec2(b.x, b.y - 2.0f), k_col_strike, 1.0f);
+    dl->AddLine(ImVec2(a.x, a.y + 2.0f), ImVec2(b.x, b.y + 2.0f), k_col_strike, 1.0f);
+  } else {
+    dl->AddLine(a, b, k_col_strike, 1.0f);
+  }
+}
+
+void text_colored(ImU32 col, const char* text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, col);
+  ImGui::TextUnformatted(text);
+  ImGui::PopStyleColor();
+}
+
+void banner(ImU32 bg, ImU32 fg, const char* text) {
+  const float w = ImGui::GetContentRegionAvail().x;
+  const ImVec2 pad = ImGui::GetStyle().FramePadding;
+  const ImVec2 size = ImGui::CalcTextSize(text, nullptr, false, w - 2 * pad.x);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + w, p.y + size.y + 2 * pad.y), bg, 3.0f);
+  ImGui::SetCursorScreenPos(ImVec2(p.x + pad.x, p.y + pad.y));
+  ImGui::PushStyleColor(ImGuiCol_Text, fg);
+  ImGui::PushTextWrapPos(p.x + w - pad.x);
+  ImGui::TextUnformatted(text);
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + size.y + 2 * pad.y));
+  ImGui::Dummy(ImVec2(w, ImGui::GetStyle().ItemSpacing.y * 0.5f));
+}
+
+bool button_on_press(const char* label, ImVec2 size) {
+  return ImGui::ButtonEx(label, size, ImGuiButtonFlags_PressedOnClick);
+}
+
+void help_marker(const char* text) {
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30.0f);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
+}  // namespace shodo::gui

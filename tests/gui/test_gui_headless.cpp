@@ -1,0 +1,487 @@
+// GUI tests without a window (label "gui"): every screen rendered through the real ImGui frame
+// with a real Workspace on a temp case root, scripts driving the same widgets a user clicks,
+// the glyph coverage of the font atlas, and the list model. Nothing here measures time.
+#include "tests/unit/test_support.hpp"
+
+#include <sys/resource.h>
+
+#include <csignal>
+#include <string>
+#include <vector>
+
+#include "app/gui/app_model.hpp"
+#include "app/gui/chronology_list.hpp"
+#include "app/gui/fonts.hpp"
+#include "app/gui/headless.hpp"
+#include "app/gui/ime_key_filter.hpp"
+#include "app/gui/keys.hpp"
+#include "app/gui/network_state.hpp"
+#include "app/gui/screen_home.hpp"
+#include "app/gui/script_runner.hpp"
+#include "app/gui/synthetic_entries.hpp"
+#include "app/gui/time_input.hpp"
+#include "forensics/i18n/catalogue.hpp"
+
+using namespace shodo;
+using namespace shodo::gui;
+using shodo::unit::k_s;
+using shodo::unit::read_bytes;
+
+namespace {
+
+constexpr std::int64_t k_t0 = 1667173200LL * k_s;  // 2022-10-31 08:40 JST
+
+AppModelOptions model_options(const std::filesystem::path& root, const Clock* clock) {
+  AppModelOptions o;
+  o.case_root = root;
+  o.clock = clock;
+  return o;
+}
+
+IncidentInfo incident(const std::string& id = "OGMC-20221031-01") {
+  IncidentInfo i;
+  i.incident_id = id;
+  i.title = "電子カルテ停止";
+  i.facility = "大阪総合医療センター";
+  return i;
+}
+
+// Runs frames and checks that each one produced geometry and left no error for the modal.
+void render_frames(HeadlessGui& gui, AppModel& model, int frames) {
+  for (int i = 0; i < frames; ++i) {
+    const FrameStats s = gui.frame();
+    REQUIRE(s.draw_lists > 0);
+    REQUIRE(s.vertices > 0);
+  }
+  if (const UiError* e = model.current_error()) FAIL(e->title_key << ": " << e->error.describe(false));
+}
+
+void render_every_screen(HeadlessGui& gui, AppModel& model) {
+  for (Screen s : {Screen::home, Screen::chronology, Screen::settings}) {
+    INFO("screen " << screen_name(s));
+    gui.app().show(s);
+    render_frames(gui, model, 4);
+    REQUIRE(gui.app().screen() == s);
+  }
+}
+
+// Runs a script to its end (bounded), failing the test with the script's own message.
+void run_script(HeadlessGui& gui, const std::string& text, int max_frames = 3000) {
+  auto script = ScriptRunner::parse(text, "inline");
+  REQUIRE(script.ok());
+  int n = 0;
+  while (!script->finished() && n++ < max_frames) gui.frame(&script.value());
+  INFO(script->failure());
+  REQUIRE(script->finished());
+  REQUIRE(script->exit_code() == 0);
+}
+
+}  // namespace
+
+TEST_CASE("every screen renders with no incident, 3 entries and 100,000 entries", "[gui]") {
+  SHODO_TEST_DIR(dir);
+  FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+  AppModel model(model_options(dir.path(), &clock));
+  HeadlessGui gui(model);
+
+  SECTION("no incident, no operator") {
+    REQUIRE(model.entries().empty());
+    render_every_screen(gui, model);
+  }
+  SECTION("a real incident with 3 entries") {
+    REQUIRE(model.set_operator({"山田 花子", {"SCR"}}));
+    REQUIRE(model.create_incident(incident()));
+    for (int i = 0; i < 3; ++i) {
+      chronology::Entry d;
+      d.from = "救急外来";
+      d.to = {"対策本部"};
+      d.content = "端末" + std::to_string(i) + "で暗号化の表示";
+      REQUIRE(model.append(d).ok());
+    }
+    render_every_screen(gui, model);
+    REQUIRE(gui.app().chronology().list().rows().size() == model.entries().size());
+  }
+  SECTION("100,000 entries in memory, at 1024x768 too") {
+    model.show_synthetic(make_synthetic_entries(100000, "OGMC-20221031-01", "KIT-TEST"));
+    render_every_screen(gui, model);
+    const auto& list = gui.app().chronology().list();
+    REQUIRE(list.rows().size() == 100000);
+    REQUIRE(list.visible().size() == 100000);
+    gui.set_display_size(ImVec2(1024, 768));
+    render_every_screen(gui, model);
+  }
+}
+
+TEST_CASE("a script sets the operator, creates an incident and records an entry by typing", "[gui][script]") {
+  SHODO_TEST_DIR(dir);
+  FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+  AppModel model(model_options(dir.path(), &clock));
+  HeadlessGui gui(model);
+  run_script(gui, R"(
+    wait_frames 2
+    click home.operator.name
+    type 山田 花子
+    click home.role.SCR
+    click home.operator.set
+    click home.new_incident
+    click home.new.id
+    key ctrl+a
+    type OGMC-20221031-01
+    click home.new.title
+    type 電子カルテ停止
+    click home.new.create
+    expect_no_error
+    screen chronology
+    expect_screen chronology
+    click chron.cat.report
+    click chron.from
+    type 救急外来
+    click chron.to
+    type 対策本部
+    click chron.content
+    type サーバ室で暗号化を確認
+    key ctrl+enter
+    wait_frames 3
+    expect_no_error
+  )");
+  REQUIRE(model.workspace());
+  const auto& entries = model.entries();
+  REQUIRE(!entries.empty());
+  const auto& e = entries.back();
+  CHECK(e.content == "サーバ室で暗号化を確認");
+  CHECK(e.from == "救急外来");
+  CHECK(e.to == std::vector<std::string>{"対策本部"});
+  CHECK(e.category == chronology::Category::report);
+  CHECK(e.author == "山田 花子");
+  CHECK(e.author_roles == std::vector<std::string>{"SCR"});
+  // Durable: the line is in this kit's JSONL file.
+  const std::string file = read_bytes(model.workspace()->log().file());
+  CHECK(file.find("サーバ室で暗号化を確認") != std::string::npos);
+  // The form was cleared for the next line, and Ctrl+D brings the sender and receiver back.
+  CHECK(gui.app().chronology().form().draft().content.empty());
+  run_script(gui, "key ctrl+d\nwait_frames 2\n");
+  CHECK(gui.app().chronology().form().draft().from == "救急外来");
+  CHECK(gui.app().chronology().form().draft().to == "対策本部");
+}
+
+TEST_CASE("a correction through the dialog keeps the original, double-struck, with its number", "[gui][script]") {
+  SHODO_TEST_DIR(dir);
+  FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+  AppModel model(model_options(dir.path(), &clock));
+  REQUIRE(model.set_operator({"Suzuki", {"SCR"}}));
+  REQUIRE(model.create_incident(incident()));
+  chronology::Entry d;
+  d.from = "看護部";
+  d.to = {"対策本部"};
+  d.content = "3階の端末が停止";
+  auto first = model.append(d);
+  REQUIRE(first.ok());
+  HeadlessGui gui(model);
+  gui.app().show(Screen::chronology);
+  const long long seq = first->seq;
+  run_script(gui, "wait_frames 3\nclick chron.row." + std::to_string(seq) +
+                      "\nclick chron.act.correct\nwait_frames 2\nclick dlg.content\nkey ctrl+a\ntype 4階の端末が停止\n"
+                      "click dlg.reason\ntype 聞き間違い\nclick dlg.ok\nwait_frames 3\nexpect_no_error\n");
+  const auto& entries = model.entries();
+  const auto& c = entries.back();
+  REQUIRE(c.type == chronology::EntryType::correction);
+  CHECK(c.target_entry_id == first->entry_id);
+  CHECK(c.reason == "聞き間違い");
+  CHECK(c.content == "4階の端末が停止");
+  const auto& rows = gui.app().chronology().list().rows();
+  const ListRow& original = rows[static_cast<std::size_t>(seq - 1)];
+  CHECK((original.flags & k_row_superseded) != 0);
+  CHECK(original.note.find(std::to_string(c.seq)) != std::string::npos);
+  // The original text is still what the row shows (struck, not replaced).
+  CHECK(entries[original.index].content == "3階の端末が停止");
+}
+
+TEST_CASE("a void needs a reason: without one nothing is written", "[gui][script]") {
+  SHODO_TEST_DIR(dir);
+  FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+  AppModel model(model_options(dir.path(), &clock));
+  REQUIRE(model.set_operator({"Suzuki", {"SCR"}}));
+  REQUIRE(model.create_incident(incident()));
+  chronology::Entry d;
+  d.from = "A";
+  d.to = {"B"};
+  d.content = "誤記";
+  auto e = model.append(d);
+  REQUIRE(e.ok());
+  HeadlessGui gui(model);
+  gui.app().show(Screen::chronology);
+  const std::size_t before = model.entries().size();
+  run_script(gui, "wait_frames 3\nclick chron.row." + std::to_string(e->seq) +
+                      "\nclick chron.act.void\nwait_frames 2\nclick dlg.ok\nwait_frames 2\n");
+  CHECK(model.entries().size() == before);  // the button is disabled while the reason is empty
+  run_script(gui, "click dlg.reason\ntype 別インシデントの記録\nclick dlg.ok\nwait_frames 3\n");
+  REQUIRE(model.entries().size() == before + 1);
+  CHECK(model.entries().back().type == chronology::EntryType::void_entry);
+  const ListRow& row = gui.app().chronology().list().rows()[static_cast<std::size_t>(e->seq - 1)];
+  CHECK((row.flags & k_row_voided) != 0);
+  CHECK(row.note.find("別インシデントの記録") != std::string::npos);
+}
+
+TEST_CASE("a failed write says NOT saved and keeps everything typed", "[gui]") {
+  SHODO_TEST_DIR(dir);
+  // RLIMIT_FSIZE makes the append's write() fail with EFBIG; in a child so the limit stays there.
+  const auto r = shodo::unit::run_in_child([&]() -> std::string {
+    std::signal(SIGXFSZ, SIG_IGN);
+    FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+    AppModel model(model_options(dir.path(), &clock));
+    if (!model.set_operator({"Suzuki", {"SCR"}}) || !model.create_incident(incident())) return "setup failed";
+    HeadlessGui gui(model);
+    gui.app().show(Screen::chronology);
+    const auto size = std::filesystem::file_size(model.workspace()->log().file());
+    struct rlimit lim {};
+    lim.rlim_cur = lim.rlim_max = static_cast<rlim_t>(size + 16);
+    ::setrlimit(RLIMIT_FSIZE, &lim);
+    auto script = ScriptRunner::parse(
+        "wait_frames 2\nclick chron.from\ntype 救急外来\nclick chron.to\ntype 対策本部\nclick chron.content\n"
+        "type 停電で記録できるか\nkey ctrl+enter\nwait_frames 3\n",
+        "inline");
+    if (!script) return "parse failed";
+    for (int i = 0; i < 2000 && !script->finished(); ++i) gui.frame(&script.value());
+    const auto& form = gui.app().chronology().form();
+    std::string out;
+    out += form.not_saved() ? "not_saved;" : "saved?;";
+    out += form.draft().content + ";" + form.draft().from + ";";
+    out += model.current_error() ? model.current_error()->title_key : std::string("no-modal");
+    return out;
+  });
+  INFO(r.output);
+  CHECK(r.output == "not_saved;停電で記録できるか;救急外来;gui.error.not_saved");
+}
+
+TEST_CASE("the font atlas has a glyph for every character of every catalogue string", "[gui][fonts]") {
+  ImGui::CreateContext();
+  FontLibrary fonts;
+  const bool ok = fonts.build(*ImGui::GetIO().Fonts);
+  INFO(fonts.problem());
+  REQUIRE(ok);  // fonts-noto-cjk (or IPAexGothic) is a dependency of the kit
+  std::vector<std::string> missing;
+  for (const auto& m : i18n::all_messages()) {
+    for (const char* text : {m.ja, m.en}) {
+      const std::string_view s(text);
+      for (std::size_t i = 0; i < s.size();) {
+        const unsigned cp = next_codepoint(s, i);
+        if (cp < 0x20) continue;
+        if (!fonts.body()->FindGlyphNoFallback(static_cast<ImWchar>(cp)) ||
+            !fonts.large()->FindGlyphNoFallback(static_cast<ImWchar>(cp)))
+          missing.push_back(std::string(m.key) + " U+" + std::to_string(cp));
+      }
+    }
+  }
+  CHECK(missing.empty());
+  if (!missing.empty()) WARN(missing.front());
+  // A kanji outside GetGlyphRangesJapanese() (髙, U+9AD9) is added on demand.
+  CHECK(fonts.body()->FindGlyphNoFallback(0x9AD9) == nullptr);
+  fonts.want_text("髙橋");
+  REQUIRE(fonts.needs_rebuild());
+  REQUIRE(fonts.rebuild(*ImGui::GetIO().Fonts));
+  CHECK(fonts.body()->FindGlyphNoFallback(0x9AD9) != nullptr);
+  CHECK(fonts.texture_width() <= 4096);
+  ImGui::DestroyContext();
+}
+
+TEST_CASE("list model: filter, open items, pick lists and the previous line", "[gui]") {
+  i18n::set_lang(i18n::Lang::ja);  // the notes below are checked in Japanese
+  const auto entries = make_synthetic_entries(1000, "OGMC-20221031-01", "KIT-TEST");
+  ChronologyListModel list;
+  REQUIRE(list.update(entries, 1, i18n::Lang::ja));
+  REQUIRE_FALSE(list.update(entries, 1, i18n::Lang::ja));  // unchanged: no rebuild
+  REQUIRE(list.rows().size() == 1000);
+  ListFilter f;
+  f.open_only = true;
+  list.set_filter(f);
+  REQUIRE(!list.visible().empty());
+  for (auto r : list.visible()) REQUIRE((list.rows()[r].flags & k_row_open) != 0);
+  CHECK(list.visible().size() == list.open_items().size());
+  f = {};
+  f.text = "RANSOM";  // ASCII case-insensitive
+  list.set_filter(f);
+  REQUIRE(!list.visible().empty());
+  for (auto r : list.visible()) CHECK(entries[list.rows()[r].index].content.find("Ransom") != std::string::npos);
+  f.text = "暗号化";
+  list.set_filter(f);
+  REQUIRE(!list.visible().empty());
+  CHECK(!list.recent_from().empty());
+  CHECK(list.recent_from().size() <= 40);
+  CHECK(!list.previous_from().empty());
+  // Superseded rows name the correcting entry.
+  bool saw = false;
+  for (const auto& r : list.rows())
+    if (r.flags & k_row_superseded) {
+      saw = true;
+      CHECK(r.note.rfind("→ 訂正 No. ", 0) == 0);
+    }
+  CHECK(saw);
+  CHECK(split_list("救急外来、看護部, 薬剤部") == std::vector<std::string>{"救急外来", "看護部", "薬剤部"});
+}
+
+TEST_CASE("typed reference times pick the right day, even with the RTC 9 h off", "[gui]") {
+  // The host clock reads 2022-10-31 17:00 JST but real time is 08:00 JST (RTC kept in local time).
+  const std::int64_t host = 1667203200LL * k_s;  // 2022-10-31 08:00 UTC = 17:00 JST
+  auto t = parse_jst_input("08:00:00", host, DayChoice::nearest);
+  REQUIRE(t);
+  CHECK(*t == 1667170800LL * k_s);  // 2022-10-30 23:00 UTC = 2022-10-31 08:00 JST
+  // An event at 23:50 typed at 00:10 is yesterday's.
+  const std::int64_t just_after_midnight = (1667141400LL + 600) * k_s;  // 2022-10-31 00:10 JST
+  auto ev = parse_jst_input("23:50", just_after_midnight, DayChoice::not_future);
+  REQUIRE(ev);
+  CHECK(format_jst_display(*ev) == "2022-10-30 23:50:00");
+  CHECK_FALSE(parse_jst_input("25:00", host, DayChoice::nearest));
+  CHECK(parse_jst_input("2022-10-31 08:00", host, DayChoice::nearest));
+}
+
+TEST_CASE("network state: isolated only without interfaces up and without a default route", "[gui]") {
+  SHODO_TEST_DIR(dir);
+  const auto sys = dir.path() / "sys";
+  const auto proc = dir.path() / "proc";
+  std::filesystem::create_directories(sys / "lo");
+  std::filesystem::create_directories(sys / "eth0");
+  std::filesystem::create_directories(proc);
+  shodo::unit::write_bytes(sys / "lo" / "flags", "0x9\n");
+  shodo::unit::write_bytes(sys / "eth0" / "flags", "0x1002\n");  // down
+  const std::string header = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n";
+  shodo::unit::write_bytes(proc / "route", header);
+  shodo::unit::write_bytes(proc / "ipv6_route",
+                           "00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+                           "00000000000000000000000000000000 ffffffff 00000001 00000000 00200200       lo\n");
+  CHECK(read_network_state(sys, proc).state == Isolation::isolated);
+  shodo::unit::write_bytes(sys / "eth0" / "flags", "0x1003\n");  // up
+  auto s = read_network_state(sys, proc);
+  CHECK(s.state == Isolation::not_isolated);
+  CHECK(s.up_interfaces == std::vector<std::string>{"eth0"});
+  shodo::unit::write_bytes(sys / "eth0" / "flags", "0x1002\n");
+  shodo::unit::write_bytes(proc / "route", header + "eth0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n");
+  s = read_network_state(sys, proc);
+  CHECK(s.state == Isolation::not_isolated);
+  CHECK(s.default_route);
+}
+
+TEST_CASE("keys the input method consumed do not reach the widgets (GLFW 3.3 reports them anyway)", "[gui][ime]") {
+  constexpr int press = 1, release = 0, ctrl = 0x2;
+  ImeKeyFilter f;
+  SECTION("direct typing: every key passes") {
+    CHECK(f.on_key(key_letter('A'), press, 0));
+    f.on_char();  // GLFW delivers the character right after the key
+    CHECK(f.on_key(k_key_enter, press, 0));
+    CHECK(f.on_key(k_key_backspace, press, 0));
+    CHECK_FALSE(f.composing());
+  }
+  SECTION("nihon + space + Enter: the committing Enter is withheld, the next one passes") {
+    for (char c : std::string("NIHON")) CHECK(f.on_key(key_letter(c), press, 0));
+    CHECK(f.on_key(k_key_space, press, 0));  // conversion: no character either
+    CHECK(f.composing());
+    CHECK_FALSE(f.on_key(k_key_tab, press, 0));    // Mozc: select a candidate
+    CHECK_FALSE(f.on_key(k_key_down, press, 0));
+    CHECK_FALSE(f.on_key(k_key_enter, press, 0));  // commits 日本 ...
+    CHECK(f.on_key(k_key_enter, release, 0));
+    f.on_char();  // ... which arrives as characters
+    f.on_char();
+    CHECK_FALSE(f.composing());
+    CHECK(f.on_key(k_key_enter, press, 0));  // now a real Enter
+  }
+  SECTION("Backspace shortens the preedit first, then edits the field") {
+    CHECK(f.on_key(key_letter('K'), press, 0));
+    CHECK(f.on_key(key_letter('A'), press, 0));
+    CHECK_FALSE(f.on_key(k_key_backspace, press, 0));
+    CHECK_FALSE(f.on_key(k_key_backspace, press, 0));
+    CHECK_FALSE(f.composing());
+    CHECK(f.on_key(k_key_backspace, press, 0));
+  }
+  SECTION("shortcuts are not typing") {
+    CHECK(f.on_key(key_letter('D'), press, ctrl));
+    CHECK_FALSE(f.composing());
+    CHECK(f.on_key(k_key_enter, press, ctrl));
+  }
+}
+
+TEST_CASE("the one-step reference time check records the offset measured at the press", "[gui][script]") {
+  SHODO_TEST_DIR(dir);
+  // The host clock reads 2022-10-31 08:40:00 JST and stands still (FixedClock).
+  FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+  AppModel model(model_options(dir.path(), &clock));
+  REQUIRE(model.set_operator({"山田 花子", {"SCR"}}));
+  REQUIRE(model.create_incident(incident()));
+  HeadlessGui gui(model);
+  gui.app().show(Screen::home);
+  REQUIRE(next_step(model) == NextStep::confirm_time);
+  SECTION("117 says 08:40:05: the host is 5 s slow") {
+    run_script(gui, "wait_frames 2\nclick home.time.reference\ntype 08:40:05\nclick home.time.now\nwait_frames 2\n"
+                    "expect_no_error\n");
+    const auto* c = model.workspace()->log().time_reference().latest();
+    REQUIRE(c);
+    CHECK(c->offset_ns == 5 * k_s);
+    CHECK(c->uncertainty_ns == 1 * k_s);  // the default for 117
+    CHECK(c->source == "117");
+    CHECK(model.entries().back().type == chronology::EntryType::time_check);
+    CHECK(model.correction_now().quality == chronology::TimeQuality::ref_confirmed);
+    CHECK(next_step(model) == NextStep::attach_mirror);
+  }
+  SECTION("the wall shows 17:40: the RTC keeps local time (+9 h), and the hint says so") {
+    run_script(gui, "wait_frames 2\nclick home.time.reference\ntype 17:40:00\nclick home.time.now\nwait_frames 2\n");
+    const auto* c = model.workspace()->log().time_reference().latest();
+    REQUIRE(c);
+    CHECK(c->offset_ns == 9 * 3600 * k_s);
+    CHECK(chronology::TimeReference::looks_like_rtc_local_time(c->offset_ns));
+  }
+}
+
+TEST_CASE("the export dialog writes the CSV into <incident>/exports and lists it with its SHA-256", "[gui][script]") {
+  SHODO_TEST_DIR(dir);
+  FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+  AppModel model(model_options(dir.path(), &clock));
+  REQUIRE(model.set_operator({"山田 花子", {"SCR"}}));
+  REQUIRE(model.create_incident(incident()));
+  chronology::Entry d;
+  d.from = "救急外来";
+  d.to = {"対策本部"};
+  d.content = "サーバ室で暗号化を確認";
+  REQUIRE(model.append(d).ok());
+  const std::size_t before = model.entries().size();
+  HeadlessGui gui(model);
+  gui.app().show(Screen::chronology);
+  run_script(gui, "wait_frames 2\nclick chron.export\nwait_frames 2\nclick exp.csv_utf8\nclick exp.run\nwait_frames 2\n"
+                  "expect_no_error\nexpect_tag exp.sha.0\nclick exp.close\nwait_frames 2\n");
+  // The export is itself recorded (CHR-04).
+  REQUIRE(model.entries().size() == before + 1);
+  CHECK(model.entries().back().category == chronology::Category::system);
+  const auto exports = model.workspace()->dir() / "exports";
+  std::vector<std::filesystem::path> csv;
+  for (const auto& f : std::filesystem::recursive_directory_iterator(exports))
+    if (f.path().extension() == ".csv") csv.push_back(f.path());
+  REQUIRE(csv.size() == 1);
+  CHECK(read_bytes(csv.front()).find("サーバ室で暗号化を確認") != std::string::npos);
+}
+
+TEST_CASE("rows added after a commit equal a full rebuild (incremental update)", "[gui]") {
+  const auto all = make_synthetic_entries(3000, "OGMC-20221031-01", "KIT-TEST");
+  std::vector<chronology::Entry> grown(all.begin(), all.begin() + 2000);
+  const std::uint64_t gen = 7ull << 40;
+  ChronologyListModel incremental;
+  incremental.update(grown, gen + grown.size(), i18n::Lang::ja);
+  // One by one, as commits arrive (the vector reallocates along the way).
+  for (std::size_t i = 2000; i < all.size(); ++i) {
+    grown.push_back(all[i]);
+    incremental.update(grown, gen + grown.size(), i18n::Lang::ja);
+  }
+  ChronologyListModel full;
+  full.update(grown, 1, i18n::Lang::ja);
+  REQUIRE(incremental.rows().size() == full.rows().size());
+  for (std::size_t i = 0; i < full.rows().size(); ++i) {
+    const ListRow& a = incremental.rows()[i];
+    const ListRow& b = full.rows()[i];
+    INFO("row " << i);
+    REQUIRE(a.flags == b.flags);
+    REQUIRE(a.status == b.status);
+    REQUIRE(a.time == b.time);
+    REQUIRE(a.from_to == b.from_to);
+    REQUIRE(a.prefix == b.prefix);
+    REQUIRE(a.content == b.content);
+    REQUIRE(a.note == b.note);
+  }
+  CHECK(incremental.open_items().size() == full.open_items().size());
+  CHECK(incremental.previous_from() == full.previous_from());
+}
