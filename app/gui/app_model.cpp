@@ -48,10 +48,21 @@ WorkspaceOptions AppModel::workspace_options(const std::string& incident_id) con
 
 bool AppModel::open_incident(const std::string& incident_id) {
   release_workspace();  // one writer per log: the old session ends (app_stop) before the new one
+  m_read_only.reset();
   chronology::OpenReport report;
   auto ws = Workspace::open(workspace_options(incident_id), &report);
   if (!ws) {
     push_error("gui.error.open_incident", ws.error());
+    if (ws.error().code != ErrorCode::read_only) return false;
+    // A damaged chronology: shown read-only up to each chain's first problem, never rewritten.
+    auto ro = shodo::read_only_document(m_opt.case_root, incident_id, i18n::current_lang() == i18n::Lang::ja);
+    if (!ro) {
+      push_error("gui.error.open_incident", ro.error());
+      return false;
+    }
+    m_read_only = std::move(ro.value());
+    ++m_generation;
+    m_synthetic.reset();
     return false;
   }
   m_ws = std::move(ws.value());
@@ -79,6 +90,7 @@ bool AppModel::create_incident(const IncidentInfo& info) {
     return false;
   }
   release_workspace();
+  m_read_only.reset();
   auto ws = Workspace::create(workspace_options(info.incident_id), info);
   if (!ws) {
     push_error("gui.error.create_incident", ws.error());
@@ -101,6 +113,7 @@ void AppModel::release_workspace() {
 
 void AppModel::close_incident() {
   release_workspace();
+  m_read_only.reset();
   m_synthetic.reset();
   ++m_generation;
 }
@@ -133,7 +146,22 @@ bool AppModel::set_operator(const chronology::Operator& op) {
 const std::vector<Entry>& AppModel::entries() const {
   static const std::vector<Entry> k_none;
   if (m_synthetic) return *m_synthetic;
+  if (m_read_only) return m_read_only->doc.entries;
   return m_ws ? m_ws->log().entries() : k_none;
+}
+
+std::string AppModel::open_incident_id() const {
+  if (m_ws) return m_ws->incident().incident_id;
+  if (m_read_only) return m_read_only->doc.incident.incident_id;
+  return {};
+}
+
+std::vector<std::string> AppModel::read_only_problems(bool japanese) const {
+  std::vector<std::string> out;
+  if (!m_read_only) return out;
+  for (const auto& c : m_read_only->chains)
+    if (c.problem) out.push_back(c.file.filename().string() + ": " + (japanese ? c.problem->ja : c.problem->en));
+  return out;
 }
 
 std::uint64_t AppModel::entries_revision() const {
@@ -142,6 +170,7 @@ std::uint64_t AppModel::entries_revision() const {
 
 const char* AppModel::append_blocker() const {
   if (m_synthetic) return "gui.blocker.synthetic";
+  if (m_read_only) return "gui.blocker.read_only";
   if (!m_ws) return "gui.blocker.no_incident";
   if (!m_op_confirmed) return "gui.blocker.no_operator";
   if (m_ws->log().failure()) return "gui.blocker.log_failed";

@@ -58,6 +58,15 @@ class AppModel {
   const std::optional<std::filesystem::path>& mirror_root() const { return m_opt.mirror_root; }
   Workspace* workspace() { return m_ws.get(); }
   const Workspace* workspace() const { return m_ws.get(); }
+  // An incident whose chronology is damaged (Workspace::open said read_only) is shown read-only:
+  // the verified prefix of every chain, merged, with each chain's problem. No Workspace exists
+  // then, so nothing can be written; every recording action is blocked.
+  bool read_only() const { return m_read_only.has_value(); }
+  const ReadOnlyDocument* read_only_document() const { return m_read_only ? &*m_read_only : nullptr; }
+  // The open incident's id (writable or read-only), or empty.
+  std::string open_incident_id() const;
+  // The problems of the damaged chains, one line each in `japanese` or English ("file: text").
+  std::vector<std::string> read_only_problems(bool japanese) const;
 
   // --- kit identity (loaded from <case root>/kit, created on first use) ---
   const std::string& kit_id() const { return m_kit_id; }
@@ -71,7 +80,8 @@ class AppModel {
   bool set_operator(const chronology::Operator& op);
 
   // --- chronology ---
-  // The entries the screens show: this kit's log, or the synthetic list (tests, bench).
+  // The entries the screens show: this kit's log, the read-only document's verified entries, or
+  // the synthetic list (tests, bench).
   const std::vector<chronology::Entry>& entries() const;
   // Changes whenever entries() changes (the log only grows, so generation + count suffices).
   std::uint64_t entries_revision() const;
@@ -120,6 +130,7 @@ class AppModel {
   std::string m_kit_id;
   std::string m_fingerprint;
   std::optional<std::vector<chronology::Entry>> m_synthetic;
+  std::optional<ReadOnlyDocument> m_read_only;  // set instead of m_ws for a damaged chronology
   std::uint64_t m_generation = 1;  // bumped when the entry source changes
   std::deque<UiError> m_errors;
   NetworkState m_network;

@@ -27,7 +27,7 @@ const char* screen_name(Screen s) {
 GuiApp::GuiApp(AppModel& model, FontLibrary& fonts, bool ime_configured)
     : m_ctx{model, fonts, m_tags, Screen::home, ime_configured} {
   // With an incident and an operator already given, the scribe starts where the work is.
-  if (model.workspace() && model.operator_confirmed()) m_ctx.screen = Screen::chronology;
+  if ((model.workspace() && model.operator_confirmed()) || model.read_only()) m_ctx.screen = Screen::chronology;
 }
 
 void GuiApp::frame() {

@@ -57,15 +57,19 @@ void ChronologyScreen::sync_list(UiContext& ctx) {
 }
 
 void ChronologyScreen::draw(UiContext& ctx) {
-  if (!ctx.model.workspace() && !ctx.model.synthetic()) {
+  if (!ctx.model.workspace() && !ctx.model.synthetic() && !ctx.model.read_only()) {
     banner(k_col_banner_bg, k_col_warn, tr("gui.blocker.no_incident"));
     if (ImGui::Button(tr("gui.nav.home"))) ctx.screen = Screen::home;
     tag(ctx, "chron.go_home");
     return;
   }
   sync_list(ctx);
-  m_form.draw(ctx, m_list);
-  ImGui::Separator();
+  // A damaged chronology is shown read-only: no form, no correction actions (nothing to write to).
+  read_only_banner(ctx);
+  if (!ctx.model.read_only()) {
+    m_form.draw(ctx, m_list);
+    ImGui::Separator();
+  }
   // The form may have appended: refresh before the list touches the entries again.
   sync_list(ctx);
   draw_toolbar(ctx);
@@ -128,6 +132,7 @@ void ChronologyScreen::draw_toolbar(UiContext& ctx) {
   const float export_w = ImGui::CalcTextSize(tr("gui.chron.export")).x + ImGui::GetStyle().FramePadding.x * 2;
   ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - export_w));
   {
+    // Export needs a Workspace (it records an "exported" entry): disabled when read-only.
     DisabledScope off(ctx.model.workspace() == nullptr || ctx.model.synthetic());
     if (ImGui::Button(tr("gui.chron.export"))) m_export.open(ctx);
     tag(ctx, "chron.export");
@@ -156,6 +161,10 @@ void ChronologyScreen::draw_detail(UiContext& ctx) {
   if (st && !st->addenda.empty()) {
     ImGui::SameLine();
     ImGui::TextDisabled("(%s %zu)", tr("entry_type.addendum"), st->addenda.size());
+  }
+  if (ctx.model.read_only()) {
+    text_colored(k_col_error, tr("gui.blocker.read_only"));
+    return;
   }
   const bool can = base && correctable(*base) && !(st && st->voided) && !ctx.model.append_blocker();
   DisabledScope off(!can);
@@ -229,7 +238,7 @@ void ChronologyScreen::draw_open_items(UiContext& ctx, float height) {
       ImGui::PopStyleColor();
       // Quick status changes: one click writes the status_change entry (itself correctable).
       for (ItemStatus next : {ItemStatus::in_progress, ItemStatus::done, ItemStatus::not_needed}) {
-        if (next == s.current_status) continue;
+        if (next == s.current_status || ctx.model.read_only()) continue;
         ImGui::SameLine();
         DisabledScope off(ctx.model.append_blocker() != nullptr);
         if (ImGui::SmallButton(status_label(next))) {

@@ -63,6 +63,7 @@ void HomeScreen::draw(UiContext& ctx) {
     m_operator_loaded = true;
   }
   draw_next(ctx);
+  read_only_banner(ctx);
   if (ctx.model.workspace() && ctx.model.correction_now().quality == chronology::TimeQuality::uncorrected)
     banner(k_col_banner_bg, k_col_warn, tr("gui.banner.uncorrected"));
 
@@ -144,6 +145,15 @@ void HomeScreen::draw_incidents(UiContext& ctx) {
       text_colored(k_col_warn, tr("training.mark"));
     }
     ImGui::TextDisabled("%s: %lld", tr("gui.home.entries"), static_cast<long long>(ws->log().count()));
+  } else if (const ReadOnlyDocument* ro = ctx.model.read_only_document()) {
+    const IncidentInfo& i = ro->doc.incident;
+    ImGui::Text("%s  %s", i.incident_id.c_str(), i.title.c_str());
+    ImGui::SameLine();
+    text_colored(k_col_error, tr("gui.status.read_only"));
+    ImGui::TextDisabled("%s / %s", i.facility.c_str(), tr(i.profile == "clinic" ? "gui.profile.clinic" : "gui.profile.hospital"));
+    ImGui::TextDisabled("%s: %lld", tr("gui.home.entries"), static_cast<long long>(ro->doc.entries.size()));
+    if (ImGui::Button(tr("gui.nav.chronology"))) ctx.screen = Screen::chronology;
+    tag(ctx, "home.read_only.go_chronology");
   } else {
     text_colored(k_col_warn, tr("gui.home.no_incident"));
   }
@@ -155,7 +165,7 @@ void HomeScreen::draw_incidents(UiContext& ctx) {
     if (ImGui::BeginChild("incidents", ImVec2(0, h), true)) {
       for (std::size_t k = 0; k < list.size(); ++k) {
         const auto& i = list[k];
-        const bool current = ctx.model.workspace() && ctx.model.workspace()->incident().incident_id == i.incident_id;
+        const bool current = ctx.model.open_incident_id() == i.incident_id;
         std::string label = i.incident_id + "  " + i.title;
         if (i.training) label += std::string("  [") + tr("training.mark") + "]";
         if (current) label = "● " + label;

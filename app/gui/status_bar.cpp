@@ -49,9 +49,15 @@ void draw_status_bar(UiContext& ctx) {
   const AppModel& m = ctx.model;
   const Workspace* ws = m.workspace();
 
-  std::string incident = ws ? ws->incident().incident_id : std::string(tr("gui.status.no_incident"));
+  const std::string open_id = m.open_incident_id();
+  std::string incident = open_id.empty() ? std::string(tr("gui.status.no_incident")) : open_id;
   chip(incident.c_str(), k_chip_neutral, k_black);
   if (ws && ws->incident().training) chip(tr("training.mark"), k_col_training_bg, k_black);
+  if (const ReadOnlyDocument* ro = m.read_only_document()) {
+    if (ro->doc.incident.training) chip(tr("training.mark"), k_col_training_bg, k_black);
+    chip(tr("gui.status.read_only"), k_chip_bad, k_white);
+    tag(ctx, "bar.read_only");
+  }
 
   std::string op = std::string(tr("gui.status.operator")) +
                    (m.operator_confirmed() ? m.session_operator().name : std::string(tr("gui.status.none")));

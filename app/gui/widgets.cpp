@@ -5,6 +5,9 @@
 #include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
+#include "app/gui/app_model.hpp"
+#include "forensics/i18n/catalogue.hpp"
+
 namespace shodo::gui {
 
 void ScriptTags::begin_frame() {
@@ -114,6 +117,14 @@ void banner(ImU32 bg, ImU32 fg, const char* text) {
   ImGui::PopStyleColor();
   ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + size.y + 2 * pad.y));
   ImGui::Dummy(ImVec2(w, ImGui::GetStyle().ItemSpacing.y * 0.5f));
+}
+
+void read_only_banner(UiContext& ctx) {
+  if (!ctx.model.read_only()) return;
+  std::string text = i18n::tr("gui.banner.read_only");
+  for (const auto& p : ctx.model.read_only_problems(i18n::japanese())) text += "\n・" + p;
+  banner(k_col_error, IM_COL32(255, 255, 255, 255), text.c_str());
+  tag(ctx, "banner.read_only");
 }
 
 bool button_on_press(const char* label, ImVec2 size) {

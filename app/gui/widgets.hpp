@@ -45,6 +45,9 @@ void strike_through(ImVec2 text_min, float text_width, float line_height, bool d
 void text_colored(ImU32 col, const char* text);
 // A full-width coloured banner with text (wrapped).
 void banner(ImU32 bg, ImU32 fg, const char* text);
+// The red "damaged, read-only" banner naming each damaged chain's problem in the current
+// language; draws nothing unless the open incident is read-only. Tagged "banner.read_only".
+void read_only_banner(UiContext& ctx);
 
 // A button that fires on mouse-down (not on release): the moment of the press is what the
 // reference-time check measures.

@@ -485,3 +485,122 @@ TEST_CASE("rows added after a commit equal a full rebuild (incremental update)",
   CHECK(incremental.open_items().size() == full.open_items().size());
   CHECK(incremental.previous_from() == full.previous_from());
 }
+
+TEST_CASE("a damaged chronology opens read-only: verified entries, the damage named, the file never written",
+          "[gui][read_only]") {
+  SHODO_TEST_DIR(dir);
+  FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+  const std::string id = "OGMC-20221031-01";
+  std::filesystem::path file;
+  std::int64_t damaged_seq = 0;
+  {
+    // What `shodo incident create` + `shodo chrono add` do, through the same core calls.
+    WorkspaceOptions o;
+    o.case_root = dir.path();
+    o.incident_id = id;
+    o.op = {"Suzuki", {"SCR"}};
+    o.clock = &clock;
+    auto ws = Workspace::create(o, incident(id));
+    REQUIRE(ws.ok());
+    for (const char* text : {"第一報 救急外来より", "第二報 3階端末停止", "第三報 対策本部設置"}) {
+      chronology::Entry d;
+      d.from = "救急外来";
+      d.to = {"対策本部"};
+      d.content = text;
+      auto e = (*ws)->log().append(d);
+      REQUIRE(e.ok());
+      if (std::string(text).rfind("第二報", 0) == 0) damaged_seq = e->seq;
+    }
+    file = (*ws)->log().file();
+  }
+  // Change one character of the second report's content ("二" → "四", same length).
+  std::string bytes = read_bytes(file);
+  const auto at = bytes.find("第二報");
+  REQUIRE(at != std::string::npos);
+  bytes.replace(at, std::string("第二報").size(), "第四報");
+  shodo::unit::write_bytes(file, bytes);
+  const std::string sha_before = shodo::unit::openssl_sha256_file(file);
+  REQUIRE(sha_before.size() == 64);
+  const auto files_before = std::distance(std::filesystem::directory_iterator(file.parent_path()), {});
+
+  i18n::set_lang(i18n::Lang::ja);
+  {
+    AppModelOptions mo = model_options(dir.path(), &clock);
+    mo.op = {"Suzuki", {"SCR"}};
+    AppModel model(mo);
+    REQUIRE(model.set_operator({"Suzuki", {"SCR"}}));
+    CHECK_FALSE(model.open_incident(id));  // not opened for writing...
+    REQUIRE(model.read_only());            // ...but shown read-only
+    CHECK(model.workspace() == nullptr);
+    CHECK(model.open_incident_id() == id);
+    // The modal still says why.
+    REQUIRE(model.current_error() != nullptr);
+    CHECK(model.current_error()->title_key == "gui.error.open_incident");
+    CHECK(model.current_error()->error.code == ErrorCode::read_only);
+
+    // The entries before the damaged one, and none from it on.
+    const auto& entries = model.entries();
+    REQUIRE(!entries.empty());
+    bool has_first = false;
+    for (const auto& e : entries) {
+      CHECK(e.seq < damaged_seq);
+      CHECK(e.content.find("第四報") == std::string::npos);
+      CHECK(e.content.find("第三報") == std::string::npos);
+      has_first = has_first || e.content == "第一報 救急外来より";
+    }
+    CHECK(has_first);
+    CHECK(entries.back().seq == damaged_seq - 1);
+
+    // The damage is named, per chain, in either language.
+    const ReadOnlyDocument* ro = model.read_only_document();
+    REQUIRE(ro != nullptr);
+    CHECK(ro->damaged());
+    const auto ja = model.read_only_problems(true);
+    const auto en = model.read_only_problems(false);
+    REQUIRE(ja.size() == 1);
+    REQUIRE(en.size() == 1);
+    CHECK(ja[0].find(file.filename().string()) != std::string::npos);
+    CHECK(ja[0] != en[0]);
+    CHECK(ro->chains.front().problem->seq == damaged_seq);
+
+    // Nothing can be recorded.
+    CHECK(std::string(model.append_blocker()) == "gui.blocker.read_only");
+    chronology::Entry d;
+    d.from = "A";
+    d.to = {"B"};
+    d.content = "書けてはいけない";
+    CHECK_FALSE(model.append(d).ok());
+    CHECK_FALSE(model.confirm_time(clock.now(), k_t0, k_s, "117", "").has_value());
+    CHECK(model.set_operator({"Tanaka", {"SCR"}}));  // the session only: there is no log to write to
+
+    // The Chronology screen lists them, with the red banner and the READ-ONLY chip, and no form.
+    HeadlessGui gui(model);
+    gui.app().tags().set_enabled(true);
+    CHECK(gui.app().screen() == Screen::chronology);  // started read-only: where the damage is shown
+    for (int i = 0; i < 4; ++i) gui.frame();          // with the modal up
+    while (model.current_error()) model.pop_error();
+    for (i18n::Lang lang : {i18n::Lang::ja, i18n::Lang::en}) {
+      i18n::set_lang(lang);
+      gui.app().show(Screen::chronology);
+      render_frames(gui, model, 5);
+      CHECK(gui.app().chronology().list().rows().size() == entries.size());
+      CHECK(gui.app().tags().find("banner.read_only").has_value());
+      CHECK(gui.app().tags().find("bar.read_only").has_value());
+      CHECK_FALSE(gui.app().tags().find("chron.content").has_value());
+      run_script(gui, "click chron.row." + std::to_string(entries.back().seq) + "\nwait_frames 2\n");
+      render_frames(gui, model, 2);
+      CHECK_FALSE(gui.app().tags().find("chron.act.correct").has_value());
+      CHECK_FALSE(gui.app().tags().find("chron.act.void").has_value());
+      gui.app().show(Screen::home);
+      render_frames(gui, model, 3);
+      CHECK(gui.app().tags().find("banner.read_only").has_value());
+      gui.app().show(Screen::settings);
+      render_frames(gui, model, 3);
+    }
+    i18n::set_lang(i18n::Lang::ja);
+    CHECK(model.entries().size() == entries.size());
+  }
+  // Never rewritten, nothing added beside it.
+  CHECK(shodo::unit::openssl_sha256_file(file) == sha_before);
+  CHECK(std::distance(std::filesystem::directory_iterator(file.parent_path()), {}) == files_before);
+}
