@@ -60,10 +60,7 @@ const char* kind_name(ExportKind k) {
 Status write_full_set(const Workspace& ws, const report::ChronologyDocument& doc, const fs::path& out,
                       std::vector<fs::path>& written) {
   std::error_code ec;
-  std::vector<fs::path> logs;
-  for (const auto& f : fs::directory_iterator(ws.chronology_dir(), ec))
-    if (f.path().extension() == ".jsonl") logs.push_back(f.path());
-  std::sort(logs.begin(), logs.end());
+  const std::vector<fs::path> logs = chronology_files(ws.case_root(), ws.incident().incident_id);
   if (auto st = create_directories_durable(out / "chronology"); !st) return st;
   for (const auto& f : logs) {
     auto bytes = read_file(f);

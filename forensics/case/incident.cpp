@@ -65,6 +65,15 @@ fs::path incident_dir(const fs::path& case_root, const std::string& incident_id)
   return case_root / "incidents" / incident_id;
 }
 
+std::vector<fs::path> chronology_files(const fs::path& case_root, const std::string& incident_id) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& f : fs::directory_iterator(incident_dir(case_root, incident_id) / "chronology", ec))
+    if (f.path().extension() == ".jsonl") files.push_back(f.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 Status create_incident(const fs::path& case_root, const IncidentInfo& info) {
   if (!is_valid_incident_id(info.incident_id))
     return make_error(ErrorCode::invalid_input,

@@ -37,6 +37,10 @@ bool is_valid_incident_id(const std::string& id);
 std::filesystem::path resolve_case_root(const std::string& cli_override);
 
 std::filesystem::path incident_dir(const std::filesystem::path& case_root, const std::string& incident_id);
+// Every kit's chronology of the incident (<incident>/chronology/*.jsonl), sorted by name; empty
+// when the folder is missing.
+std::vector<std::filesystem::path> chronology_files(const std::filesystem::path& case_root,
+                                                    const std::string& incident_id);
 
 // Creates the incident folder and incident.json durably.
 // Errors: invalid_input (bad id/title/profile, non-UTF-8), already_exists, not_saved.

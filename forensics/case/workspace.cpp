@@ -170,11 +170,7 @@ Result<report::ChronologyDocument> Workspace::document(bool japanese, bool merge
     doc.heads.push_back({m_key->kit_id(), m_log->count(), m_log->head_hash()});
     return doc;
   }
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (const auto& f : fs::directory_iterator(chronology_dir(), ec))
-    if (f.path().extension() == ".jsonl") files.push_back(f.path());
-  std::sort(files.begin(), files.end());
+  std::vector<fs::path> files = chronology_files(m_case_root, m_incident.incident_id);
   for (const auto& f : extra_files) files.push_back(f);
   auto m = merge_chronologies(files);
   if (!m) return m.error();
@@ -189,12 +185,7 @@ Result<ReadOnlyDocument> read_only_document(const fs::path& case_root, const std
   ReadOnlyDocument r;
   r.doc.incident = info.value();
   r.doc.japanese = japanese;
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (const auto& f : fs::directory_iterator(incident_dir(case_root, incident_id) / "chronology", ec))
-    if (f.path().extension() == ".jsonl") files.push_back(f.path());
-  std::sort(files.begin(), files.end());
-  auto m = merge_chronologies(files);
+  auto m = merge_chronologies(chronology_files(case_root, incident_id));
   if (!m) return m.error();
   r.doc.entries = std::move(m->entries);
   for (const auto& c : m->chains) r.doc.heads.push_back({c.device_id, c.count, c.last_hash});
