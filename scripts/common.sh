@@ -6,10 +6,10 @@ SHODO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Build and run dependencies (DESIGN.md "Dependencies").
 SHODO_BUILD_PKGS="g++ cmake ninja-build pkg-config git libssl-dev nlohmann-json3-dev libcli11-dev
  libfmt-dev libcairo2-dev libpango1.0-dev libimgui-dev libglfw3-dev libgl-dev libstb-dev
- fonts-noto-cjk libgl1-mesa-dri"
+ fonts-noto-cjk libgl1-mesa-dri libewf-dev libblkid-dev libqrencode-dev hdparm smartmontools"
 # Test-only tools: the other side's tools and a headless X server.
 SHODO_TEST_PKGS="catch2 xvfb xauth poppler-utils fuse3 libfuse3-dev x11-apps imagemagick xxd time
- fcitx5 fcitx5-mozc xdotool"
+ fcitx5 fcitx5-mozc xdotool ewf-tools libxml2-utils hashdeep dc3dd dcfldd"
 
 # Install what is missing (quick when everything is there: one dpkg-query).
 shodo_install_packages() {
