@@ -11,6 +11,12 @@ SHODO_BUILD_PKGS="g++ cmake ninja-build pkg-config git libssl-dev nlohmann-json3
 SHODO_TEST_PKGS="catch2 xvfb xauth poppler-utils fuse3 libfuse3-dev x11-apps imagemagick xxd time
  fcitx5 fcitx5-mozc xdotool ewf-tools libxml2-utils hashdeep dc3dd dcfldd"
 
+# Live-image build (build-usb.sh) and its smoke test (tests/image/smoke.sh): debootstrap, squashfs,
+# xorriso with Debian's signed shim and GRUB, partitioning; QEMU with OVMF (Secure Boot) for the test.
+SHODO_IMAGE_PKGS="debootstrap squashfs-tools xorriso mtools dosfstools grub-pc-bin grub-efi-amd64-bin
+ grub-common shim-signed grub-efi-amd64-signed e2fsprogs exfatprogs fdisk python3 qemu-system-x86
+ qemu-utils ovmf socat imagemagick"
+
 # Install what is missing (quick when everything is there: one dpkg-query).
 shodo_install_packages() {
   local missing=()

@@ -5,8 +5,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/cli/acquire_cmd.hpp"
 #include "app/cli/chrono_cmd.hpp"
+#include "app/cli/devices_cmd.hpp"
+#include "app/cli/evidence_cmd.hpp"
 #include "app/cli/incident_cmd.hpp"
+#include "app/cli/kit_cmd.hpp"
 #include "forensics/case/incident.hpp"
 #include "forensics/i18n/catalogue.hpp"
 #include "forensics/integrity/kit_key.hpp"
@@ -77,6 +81,10 @@ int run(int argc, char** argv) {
   app.require_subcommand(0, 1);
   add_incident_commands(app, g, exit_code);
   add_chrono_commands(app, g, exit_code);
+  add_evidence_commands(app, g, exit_code);
+  add_kit_commands(app, g, exit_code);
+  add_devices_commands(app, g, exit_code);
+  add_acquire_commands(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -20,6 +20,7 @@ const char* screen_name(Screen s) {
     case Screen::home: return "home";
     case Screen::chronology: return "chronology";
     case Screen::settings: return "settings";
+    case Screen::evidence: return "evidence";
   }
   return "home";
 }
@@ -47,6 +48,7 @@ void GuiApp::frame() {
     case Screen::home: m_home.draw(m_ctx); break;
     case Screen::chronology: m_chronology.draw(m_ctx); break;
     case Screen::settings: m_settings.draw(m_ctx); break;
+    case Screen::evidence: m_evidence.draw(m_ctx); break;
   }
   ImGui::EndChild();
   ImGui::End();
@@ -66,8 +68,13 @@ void GuiApp::draw_nav() {
   };
   const Item items[] = {{Screen::home, "gui.nav.home", "nav.home", k_key_f1},
                         {Screen::chronology, "gui.nav.chronology", "nav.chronology", k_key_f1 + 1},
-                        {Screen::settings, "gui.nav.settings", "nav.settings", k_key_f1 + 2}};
+                        {Screen::settings, "gui.nav.settings", "nav.settings", k_key_f1 + 2},
+                        {Screen::evidence, "gui.nav.evidence", "nav.evidence", k_key_f1 + 3}};
   const bool no_popup = !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
+  // An acquisition writes the chronology through the one Workspace: until it ends, the screens
+  // that read or write it are out of reach (screen_evidence.hpp, threading).
+  const bool job_locked = m_evidence.job_busy();
+  if (job_locked) m_ctx.screen = Screen::evidence;
   ImGui::SameLine(0, 30);
   const float y = ImGui::GetCursorPosY();
   for (const auto& it : items) {
@@ -79,10 +86,14 @@ void GuiApp::draw_nav() {
     }
     char label[128];
     std::snprintf(label, sizeof label, "%s (F%d)", tr(it.key), it.fkey - k_key_f1 + 1);
+    const bool locked = job_locked && it.screen != Screen::evidence;
+    ImGui::BeginDisabled(locked);
     if (ImGui::Button(label)) m_ctx.screen = it.screen;
+    ImGui::EndDisabled();
     if (on) ImGui::PopStyleColor(2);
     tag(m_ctx, it.tag_name);
-    if (no_popup && ImGui::IsKeyPressed(it.fkey, false)) m_ctx.screen = it.screen;
+    if (locked && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", tr("gui.ev.blocker.job"));
+    if (!locked && no_popup && ImGui::IsKeyPressed(it.fkey, false)) m_ctx.screen = it.screen;
     ImGui::SameLine();
   }
   ImGui::NewLine();

@@ -3,6 +3,7 @@
 // ImGui::NewFrame() and ImGui::Render(); the headless tests do the same without a window.
 #pragma once
 #include "app/gui/screen_chronology.hpp"
+#include "app/gui/screen_evidence.hpp"
 #include "app/gui/screen_home.hpp"
 #include "app/gui/screen_settings.hpp"
 #include "app/gui/ui_context.hpp"
@@ -19,6 +20,8 @@ class GuiApp {
   Screen screen() const { return m_ctx.screen; }
   void show(Screen s) { m_ctx.screen = s; }
   const ChronologyScreen& chronology() const { return m_chronology; }
+  EvidenceScreen& evidence() { return m_evidence; }
+  const EvidenceScreen& evidence() const { return m_evidence; }
 
  private:
   void draw_nav();
@@ -29,9 +32,10 @@ class GuiApp {
   HomeScreen m_home;
   ChronologyScreen m_chronology;
   SettingsScreen m_settings;
+  EvidenceScreen m_evidence;
 };
 
-// Screen names used by scripts and --screen: "home", "chronology", "settings".
+// Screen names used by scripts and --screen: "home", "chronology", "settings", "evidence".
 const char* screen_name(Screen s);
 
 }  // namespace shodo::gui

@@ -74,6 +74,41 @@ void SettingsScreen::draw(UiContext& ctx) {
   if (ImGui::Button(tr("gui.settings.mirror_apply")))
     ctx.model.set_mirror_root(m_mirror.empty() ? std::nullopt : std::optional<std::filesystem::path>(m_mirror));
   tag(ctx, "settings.mirror.apply");
+  draw_kit_check(ctx);
+}
+
+// Kit self-check (P0-04), read-only: the system hash to compare with the published value, and
+// whether the running system matches the build's manifest. The full medium hash is computed at
+// boot by shodo-selfcheck.service; this screen reads its saved result.
+void SettingsScreen::draw_kit_check(UiContext& ctx) {
+  ImGui::Separator();
+  ImGui::TextUnformatted(tr("kit.gui.title"));
+  if (!m_kit) m_kit = kit::run_self_check(kit::KitPaths{}, false);
+  const auto& r = *m_kit;
+  if (!r) {
+    ImGui::TextDisabled("%s", r.error().code == ErrorCode::not_found ? tr("kit.gui.not_kit")
+                                                                       : r.error().describe(i18n::japanese()).c_str());
+  } else if (ImGui::BeginTable("kit", 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_BordersInnerH)) {
+    const kit::SelfCheck& c = r.value();
+    ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_None, 1.0f);
+    ImGui::TableSetupColumn("v", ImGuiTableColumnFlags_None, 3.0f);
+    row(tr("kit.image"), (c.manifest.image_name + "  (" + tr("kit.built") + " " + c.manifest.built_utc + ")").c_str());
+    row(tr("kit.system_hash"), c.medium.system_sha256.empty() ? tr("kit.medium.unavailable") : c.medium.system_sha256.c_str());
+    const char* medium = c.medium.state == kit::MediumState::ok         ? tr("kit.medium.ok")
+                         : c.medium.state == kit::MediumState::mismatch  ? tr("kit.medium.mismatch")
+                         : c.medium.state == kit::MediumState::not_checked ? tr("kit.medium.not_checked")
+                                                                           : tr("kit.medium.unavailable");
+    row(tr("kit.medium"), medium);
+    row(tr("kit.packages"), (std::to_string(c.manifest.packages.size()) + " / " + std::to_string(c.packages_installed) +
+                             " — " + (c.package_diffs.empty() ? tr("kit.packages.match") : tr("kit.packages.differ")))
+                                .c_str());
+    row(tr("kit.binary"), c.binary_ok ? tr("kit.binary.match") : tr("kit.binary.differ"));
+    row(tr("kit.result"), c.ok() ? tr("kit.result.ok") : tr("kit.result.mismatch"));
+    ImGui::EndTable();
+  }
+  tag(ctx, "settings.kit");
+  if (ImGui::Button(tr("kit.gui.recheck"))) m_kit.reset();
+  tag(ctx, "settings.kit.recheck");
 }
 
 }  // namespace shodo::gui

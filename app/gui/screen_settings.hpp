@@ -1,9 +1,11 @@
 // Settings: language (日本語 / English; the fonts cover both), the kit's identity, the case root,
 // the second medium for the chronology copy (CHR-24), and diagnostics (fonts, input method).
 #pragma once
+#include <optional>
 #include <string>
 
 #include "app/gui/ui_context.hpp"
+#include "forensics/kit/selfcheck.hpp"
 
 namespace shodo::gui {
 
@@ -12,8 +14,12 @@ class SettingsScreen {
   void draw(UiContext& ctx);
 
  private:
+  void draw_kit_check(UiContext& ctx);
+
   std::string m_mirror;
   bool m_mirror_loaded = false;
+  // Kit self-check (P0-04), run once when the screen is first drawn and on "check again".
+  std::optional<Result<kit::SelfCheck>> m_kit;
 };
 
 }  // namespace shodo::gui

@@ -21,7 +21,7 @@ constexpr int k_tag_wait_frames = 120;  // a tag may appear a few frames after a
 
 const char* const k_ops[] = {"wait_frames",   "click",      "screen",   "type",  "key",  "screenshot",
                              "resize", "expect_entries", "expect_screen", "expect_no_error", "expect_tag", "touch",
-                             "wait_file",     "sleep",      "echo",     "quit"};
+                             "wait_file",     "wait_job",   "sleep",    "echo",  "quit"};
 
 int key_index(const std::string& name) {
   static const struct {
@@ -220,6 +220,12 @@ void ScriptRunner::before_frame(GuiApp& app, ImGuiIO& io) {
       next_command();
     else if (elapsed_ms > timeout_s * 1000)
       return fail(c, "timed out");
+  } else if (c.op == "wait_job") {
+    const double timeout_s = c.arg.empty() ? 120.0 : std::atof(c.arg.c_str());
+    if (!app.evidence().job_busy())
+      next_command();
+    else if (elapsed_ms > timeout_s * 1000)
+      return fail(c, "the acquisition is still running");
   } else if (c.op == "sleep") {
     if (elapsed_ms >= std::atof(c.arg.c_str())) next_command();
   } else if (c.op == "echo") {

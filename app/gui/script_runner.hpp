@@ -5,7 +5,7 @@
 //
 //   wait_frames N          render N frames
 //   click TAG              move the pointer to the tagged widget, press, release
-//   screen NAME            click the navigation button of home|chronology|settings
+//   screen NAME            click the navigation button of home|chronology|settings|evidence
 //   type TEXT              type the rest of the line (UTF-8) into the focused field
 //   key COMBO              press and release, e.g. enter, ctrl+enter, ctrl+d, tab, escape, f2
 //   screenshot PATH        write the frame as PNG (window mode only)
@@ -16,6 +16,8 @@
 //   expect_tag TAG         fail unless TAG was drawn in the last frame
 //   touch PATH             create an empty file (to signal a test driver)
 //   wait_file PATH [S]     keep rendering until PATH exists (default 30 s), else fail
+//   wait_job [S]           keep rendering until the Evidence screen's acquisition job has ended
+//                          and its result is shown (default 120 s), else fail
 //   sleep MS               keep rendering for MS milliseconds
 //   echo TEXT              print TEXT to stdout
 //   quit [CODE]            stop (exit code CODE, default 0)

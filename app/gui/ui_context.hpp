@@ -12,7 +12,7 @@ namespace shodo::gui {
 class AppModel;
 class FontLibrary;
 
-enum class Screen { home, chronology, settings };
+enum class Screen { home, chronology, settings, evidence };
 
 // Where tagged widgets were drawn in the last frame, so the script runner can click them the way
 // a user would (move the mouse there, press, release). Recording is off unless a script or a

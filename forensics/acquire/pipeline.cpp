@@ -75,7 +75,9 @@ class Run {
         if (std::find(algos.begin(), algos.end(), a) == algos.end()) algos.push_back(a);
     m_algos = algos;
     m_nwriters = m_sinks.size();
-    const std::size_t nhashers = algos.size() + (m_opts.piece_size ? 1 : 0);
+    const std::size_t npiece = m_opts.piece_size ? m_opts.piece_algos.size() : 0;
+    const std::size_t nhashers = algos.size() + npiece;
+    m_piece_out.resize(npiece);
     m_consumed.assign(m_nwriters + nhashers, 0);
     m_busy_ns = std::vector<std::atomic<std::uint64_t>>(m_consumed.size() + 1);
     m_committed.assign(m_nwriters, 0);
@@ -92,10 +94,12 @@ class Run {
     std::vector<std::thread> threads;
     for (std::size_t w = 0; w < m_nwriters; ++w) threads.emplace_back([this, w] { writer(w); });
     for (std::size_t h = 0; h < algos.size(); ++h) threads.emplace_back([this, h] { hasher(h); });
-    if (m_opts.piece_size) threads.emplace_back([this] { piece_hasher(m_nwriters + m_algos.size()); });
+    for (std::size_t i = 0; i < npiece; ++i)
+      threads.emplace_back([this, i] { piece_hasher(m_nwriters + m_algos.size() + i, i); });
     reader();
     for (auto& t : threads) t.join();
     std::free(m_arena);
+    for (auto& v : m_piece_out) m_result.pieces.insert(m_result.pieces.end(), v.begin(), v.end());
 
     // Every consumer saw the same prefix of the stream.
     const std::uint64_t covered = std::min<std::uint64_t>(m_covered_bytes, m_size);
@@ -367,8 +371,10 @@ class Run {
     m_hash_out[h] = hs.finish_hex();
   }
 
-  void piece_hasher(std::size_t c) {
-    Hasher hs(m_opts.piece_algo);
+  void piece_hasher(std::size_t c, std::size_t i) {
+    const HashAlgo algo = m_opts.piece_algos[i];
+    auto& out = m_piece_out[i];
+    Hasher hs(algo);
     std::uint64_t piece_start = 0, in_piece = 0;
     for (std::size_t k = 0;; ++k) {
       if (!wait_slot(c, k)) break;
@@ -381,7 +387,7 @@ class Run {
         pos += n;
         in_piece += n;
         if (in_piece == m_opts.piece_size) {
-          m_result.pieces.push_back({piece_start, in_piece, hs.finish_hex()});
+          out.push_back({algo, piece_start, in_piece, hs.finish_hex()});
           piece_start += in_piece;
           in_piece = 0;
         }
@@ -389,7 +395,7 @@ class Run {
       m_busy_ns[c].fetch_add(static_cast<std::uint64_t>(steady_now_ns() - t));
       release_slot(c, k);
     }
-    if (in_piece) m_result.pieces.push_back({piece_start, in_piece, hs.finish_hex()});
+    if (in_piece) out.push_back({algo, piece_start, in_piece, hs.finish_hex()});
   }
 
   // The stage whose threads were busiest over the last interval is the one the others wait for.
@@ -421,6 +427,7 @@ class Run {
   std::vector<Slot> m_slots;
   std::vector<HashAlgo> m_algos;
   std::vector<std::string> m_hash_out;
+  std::vector<std::vector<PieceHash>> m_piece_out;
 
   std::mutex m_mu, m_commit_mu;
   std::condition_variable m_cv_data, m_cv_space;
@@ -453,6 +460,16 @@ PipelineResult hash_source(Source& source, const std::vector<HashAlgo>& algos, P
   PipelineOptions opts;
   opts.algos = algos;
   opts.piece_size = piece_size;
+  opts.commit_interval = 0;
+  return run_pipeline(source, {}, opts, progress, cancel);
+}
+
+PipelineResult hash_source_pieces(Source& source, const std::vector<HashAlgo>& algos, std::uint64_t piece_size,
+                                  Progress& progress, const CancelToken& cancel) {
+  PipelineOptions opts;
+  opts.algos = algos;
+  opts.piece_size = piece_size;
+  opts.piece_algos = algos;
   opts.commit_interval = 0;
   return run_pipeline(source, {}, opts, progress, cancel);
 }

@@ -32,6 +32,7 @@ const char* to_string(Outcome o);  // "complete", "complete_with_bad_sectors", .
 bool is_complete(Outcome o);       // complete or complete_with_bad_sectors
 
 struct PieceHash {
+  HashAlgo algo = HashAlgo::sha256;
   std::uint64_t offset = 0;
   std::uint64_t length = 0;
   std::string hex;
@@ -44,7 +45,7 @@ struct PipelineOptions {
   int retries = 2;                     // extra attempts for a failed read
   std::uint64_t max_bad_sectors = 0;   // 0 = no limit
   std::uint64_t piece_size = 0;        // piecewise hash window in bytes (0 = off)
-  HashAlgo piece_algo = HashAlgo::sha256;
+  std::vector<HashAlgo> piece_algos{HashAlgo::sha256};  // one thread each
   // Resume: bytes [0, resume_offset) come from `prefix` (the image written so far) and are
   // only hashed; reading from the source starts at resume_offset.
   std::uint64_t resume_offset = 0;
@@ -69,7 +70,7 @@ struct PipelineResult {
   // Early ends: hashes of the first bytes_covered bytes only (partial_hashes), never `hashes`.
   std::vector<HashValue> hashes;
   std::vector<HashValue> partial_hashes;
-  std::vector<PieceHash> pieces;
+  std::vector<PieceHash> pieces;        // by algorithm (in piece_algos order), then offset
   std::optional<Error> error;            // why the job ended early
   double seconds = 0;
   Stage bottleneck = Stage::none;
@@ -81,5 +82,8 @@ PipelineResult run_pipeline(Source& source, const std::vector<Sink*>& sinks, con
 // Hash-only pass over a source (verification of an image or a re-read of the source).
 PipelineResult hash_source(Source& source, const std::vector<HashAlgo>& algos, Progress& progress,
                            const CancelToken& cancel, std::uint64_t piece_size = 0);
+// The same with piecewise hashes in every algorithm of `algos` (e.g. one per split segment).
+PipelineResult hash_source_pieces(Source& source, const std::vector<HashAlgo>& algos, std::uint64_t piece_size,
+                                  Progress& progress, const CancelToken& cancel);
 
 }  // namespace shodo::acquire

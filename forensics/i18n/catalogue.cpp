@@ -15,6 +15,12 @@ const Message k_messages[] = {
 #include "forensics/i18n/messages_export.inc"
 #include "forensics/i18n/messages_cli.inc"
 #include "forensics/i18n/messages_gui.inc"
+#include "forensics/i18n/messages_kit.inc"
+#include "forensics/i18n/messages_evidence.inc"
+#include "forensics/i18n/messages_ewf.inc"
+#include "forensics/i18n/messages_devices.inc"
+#include "forensics/i18n/messages_acquire.inc"
+#include "forensics/i18n/messages_gui_evidence.inc"
 };
 
 std::atomic<Lang>& lang_setting() {

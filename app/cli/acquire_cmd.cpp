@@ -1,0 +1,300 @@
+#include "app/cli/acquire_cmd.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "app/cli/session.hpp"
+#include "forensics/acquire/acquisition.hpp"
+#include "forensics/i18n/catalogue.hpp"
+
+namespace shodo::cli {
+namespace fs = std::filesystem;
+using namespace acquire;
+using i18n::tr;
+
+namespace {
+
+CancelToken* g_cancel = nullptr;
+
+extern "C" void on_sigint(int) {
+  if (g_cancel) g_cancel->cancel();
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends at once
+}
+
+// Sizes like "2047M", "1G", "512K", "4096".
+bool parse_size(const std::string& text, std::uint64_t& out) {
+  if (text.empty()) return false;
+  std::size_t pos = 0;
+  unsigned long long v = 0;
+  try {
+    v = std::stoull(text, &pos);
+  } catch (...) {
+    return false;
+  }
+  std::string unit = text.substr(pos);
+  std::uint64_t mul = 1;
+  if (unit == "K" || unit == "KiB" || unit == "k") mul = 1ull << 10;
+  else if (unit == "M" || unit == "MiB") mul = 1ull << 20;
+  else if (unit == "G" || unit == "GiB") mul = 1ull << 30;
+  else if (!unit.empty()) return false;
+  out = v * mul;
+  return true;
+}
+
+std::string rate_text(double bytes_per_s) { return fmt::format("{:.0f} MB/s", bytes_per_s / 1e6); }
+
+std::string eta_text(double s) {
+  if (s < 0) return "--:--";
+  const long t = static_cast<long>(s);
+  return fmt::format("{:d}:{:02d}:{:02d}", t / 3600, (t / 60) % 60, t % 60);
+}
+
+// A progress bar on stderr while the job runs (only on a terminal).
+class ProgressPrinter {
+ public:
+  explicit ProgressPrinter(Progress& p) : m_p(p) {
+    if (!::isatty(2)) return;
+    m_thread = std::thread([this] {
+      ProgressSampler sampler;
+      while (!m_stop.load()) {
+        draw(sampler.sample(m_p));
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+      std::fprintf(stderr, "\n");
+    });
+  }
+  ~ProgressPrinter() {
+    m_stop.store(true);
+    if (m_thread.joinable()) m_thread.join();
+  }
+
+ private:
+  void draw(const ProgressSnapshot& s) {
+    const double frac = s.total ? static_cast<double>(s.done) / static_cast<double>(s.total) : 0;
+    const int width = 30;
+    const int filled = static_cast<int>(frac * width);
+    std::string bar(static_cast<std::size_t>(filled), '#');
+    bar += std::string(static_cast<std::size_t>(width - filled), '.');
+    const char* phase = s.phase == 2 ? tr("acquire.phase.verify_image") : s.phase == 3 ? tr("acquire.phase.verify_source")
+                                                                                       : tr("acquire.phase.acquire");
+    std::fprintf(stderr, "\r%s [%s] %5.1f%%  %s (%s %s)  ETA %s  %s %llu  %s: %s   ", phase, bar.c_str(), frac * 100,
+                 rate_text(s.current_rate).c_str(), tr("acquire.avg"), rate_text(s.average_rate).c_str(),
+                 eta_text(s.eta_s).c_str(), tr("acquire.bad_so_far"), static_cast<unsigned long long>(s.errors),
+                 tr("acquire.bottleneck"), tr(stage_key(s.bottleneck)));
+    std::fflush(stderr);
+  }
+  Progress& m_p;
+  std::atomic<bool> m_stop{false};
+  std::thread m_thread;
+};
+
+void print_preflight(const Preflight& p) {
+  std::cout << tr("acquire.preflight") << ":\n";
+  for (const auto& c : p.checks)
+    std::cout << "  " << (c.ok ? "[OK] " : (c.blocking ? "[NG] " : "[!!] ")) << (i18n::japanese() ? c.ja : c.en) << "\n";
+}
+
+void print_result(const AcquireResult& r, int code) {
+  const auto& R = r.record;
+  const bool ja = i18n::japanese();
+  std::cout << tr("acquire.outcome") << ": " << (ja ? R.outcome_ja : R.outcome_en) << "\n";
+  std::cout << tr("acquire.evidence") << ": " << R.source_evidence_no << " → " << R.image_evidence_no << "\n";
+  std::cout << tr("acquire.bytes") << ": " << R.bytes_covered << " / " << R.source_size << "\n";
+  std::cout << tr("acquire.bad_sectors") << ": " << R.bad_sectors << "\n";
+  for (const auto& b : R.bad)
+    std::cout << "  LBA " << b.offset / R.sector_size << " +" << b.length / R.sector_size << " (" << tr("acquire.byte_offset") << " "
+              << b.offset << ")\n";
+  if (!R.source_hashes.empty()) {
+    std::cout << tr("acquire.source_hashes") << ":\n";
+    for (const auto& h : R.source_hashes) std::cout << "  " << to_string(h.algo) << "  " << h.hex << "\n";
+  } else {
+    std::cout << tr("acquire.no_whole_hash") << " (" << R.bytes_covered << " bytes)\n";
+    for (const auto& h : R.partial_hashes) std::cout << "  " << to_string(h.algo) << "  " << h.hex << "\n";
+  }
+  for (const auto& c : R.verification) {
+    if (!c.done) {
+      std::cout << "  [--] " << c.what << ": " << (ja ? c.note_ja : c.note_en) << "\n";
+      continue;
+    }
+    std::cout << "  [" << (c.match ? tr("acquire.match") : tr("acquire.mismatch")) << "] " << c.what << " " << c.algo << " "
+              << c.actual << "\n";
+  }
+  std::cout << (ja ? R.verify_summary_ja : R.verify_summary_en) << "\n";
+  std::cout << tr("acquire.files") << ":\n";
+  for (const auto& f : r.written) std::cout << "  " << f.string() << "\n";
+  std::cout << tr("acquire.exit") << ": " << code << "\n";
+}
+
+struct AcquireArgs {
+  std::string source, dest, second_dest, name, format = "raw", segment, compression = "fast", hash = "sha256", piece;
+  int retries = 2;
+  std::uint64_t max_bad = 0;
+  bool verify_source = false, allow_rw = false, preflight_only = false;
+  std::string reason, source_no, description, notes, witness, dest_serial, blocker, location, resume, block_size;
+};
+
+int run_acquire(const Globals& g, const AcquireArgs& a) {
+  AcquireRequest req;
+  if (a.resume.empty()) {
+    if (a.source.empty() || a.dest.empty()) {
+      std::cerr << "shodo: " << tr("cli.error") << ": " << tr("acquire.need_source_dest") << "\n";
+      return 2;
+    }
+    req.source = a.source;
+    req.dest_dir = a.dest;
+    if (!a.second_dest.empty()) req.second_dest_dir = fs::path(a.second_dest);
+    req.name = a.name;
+    auto fmt_ = parse_image_format(a.format);
+    if (!fmt_) return report_error(fmt_.error());
+    req.format = fmt_.value();
+    if (!a.segment.empty() && !parse_size(a.segment, req.segment_bytes))
+      return report_error(make_error(ErrorCode::invalid_input, "分割サイズが読めません: " + a.segment, "invalid segment size: " + a.segment));
+    if (!a.piece.empty() && !parse_size(a.piece, req.piece_size))
+      return report_error(make_error(ErrorCode::invalid_input, "区間ハッシュの大きさが読めません: " + a.piece, "invalid piece size: " + a.piece));
+    std::uint64_t bs = 0;
+    if (!a.block_size.empty()) {
+      if (!parse_size(a.block_size, bs) || bs < 4096 || bs % 4096 != 0 || bs > (64u << 20))
+        return report_error(make_error(ErrorCode::invalid_input, "ブロックサイズは 4 KiB の倍数で 64 MiB 以下にしてください",
+                                       "the block size must be a multiple of 4 KiB, at most 64 MiB"));
+      req.block_size = static_cast<std::size_t>(bs);
+    }
+    auto comp = parse_ewf_compression(a.compression);
+    if (!comp) return report_error(comp.error());
+    req.compression = comp.value();
+    auto algos = parse_hash_algos(a.hash);
+    if (!algos) return report_error(algos.error());
+    req.algos = algos.value();
+    req.retries = a.retries;
+    req.max_bad_sectors = a.max_bad;
+    req.verify_source = a.verify_source;
+    req.allow_mounted_rw = a.allow_rw;
+    req.override_reason = a.reason;
+    if (a.allow_rw && a.reason.empty())
+      return report_error(make_error(ErrorCode::invalid_input, "--allow-mounted-rw には --reason で理由が必要です",
+                                     "--allow-mounted-rw needs a reason (--reason)"));
+    req.source_evidence_no = a.source_no;
+    req.description = a.description;
+    req.notes = a.notes;
+    req.witness = a.witness;
+    req.destination_medium_serial = a.dest_serial;
+    req.write_blocker = a.blocker;
+    req.found_location = a.location;
+  }
+  if (a.preflight_only) {
+    if (req.name.empty()) req.name = "image";
+    auto pf = preflight(req, resolve_case_root(g.case_root));
+    print_preflight(pf);
+    return pf.can_start() ? 0 : exit_code_for(pf.refusal().code);
+  }
+  auto ws = open_workspace(g, true);
+  if (!ws) return report_error(ws.error());
+  Progress progress;
+  CancelToken cancel;
+  g_cancel = &cancel;
+  std::signal(SIGINT, on_sigint);
+  AcquireCallbacks cb;
+  cb.on_preflight = [&](const Preflight& p) {
+    if (!g.json) print_preflight(p);
+  };
+  Result<AcquireResult> r = make_error(ErrorCode::invalid_input, "", "");
+  {
+    ProgressPrinter printer(progress);
+    r = a.resume.empty() ? run_acquisition(*ws.value(), req, progress, cancel, cb)
+                         : resume_acquisition(*ws.value(), a.resume, progress, cancel, cb);
+  }
+  std::signal(SIGINT, SIG_DFL);
+  g_cancel = nullptr;
+  if (!r) return report_error(r.error());
+  const int code = exit_code_for_outcome(r->outcome, r->verified);
+  if (g.json) {
+    auto j = to_json(r->record);
+    j["exit_code"] = code;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    print_result(r.value(), code);
+  }
+  return code;
+}
+
+int run_verify_image(const Globals& g, const std::string& image, const std::vector<std::string>& expect) {
+  std::vector<HashValue> expected;
+  for (const auto& e : expect) {
+    const auto colon = e.find(':');
+    auto algo = parse_hash_algos(colon == std::string::npos ? "" : e.substr(0, colon));
+    if (!algo || colon == std::string::npos)
+      return report_error(make_error(ErrorCode::invalid_input, "--expect は 方式:値 で指定してください（例 sha256:ab12…）: " + e,
+                                     "--expect takes ALGO:HEX (e.g. sha256:ab12…): " + e));
+    const std::string hex = e.substr(colon + 1);
+    if (hex.size() != digest_hex_length(algo->front()) || hex.find_first_not_of("0123456789abcdef") != std::string::npos)
+      return report_error(make_error(ErrorCode::invalid_input, "ハッシュ値の形式が違います: " + e, "malformed hash value: " + e));
+    expected.push_back({algo->front(), hex});
+  }
+  Progress progress;
+  CancelToken cancel;
+  Result<ImageVerifyResult> r = make_error(ErrorCode::invalid_input, "", "");
+  {
+    ProgressPrinter printer(progress);
+    r = verify_image(image, progress, cancel, expected);
+  }
+  if (!r) return report_error(r.error());
+  if (g.json) {
+    nlohmann::json checks = nlohmann::json::array();
+    for (const auto& c : r->checks)
+      checks.push_back({{"what", c.what}, {"algorithm", c.algo}, {"expected", c.expected}, {"actual", c.actual}, {"match", c.match}});
+    std::cout << nlohmann::json{{"image", image}, {"match", r->match}, {"checks", checks}}.dump(2) << "\n";
+  } else {
+    for (const auto& c : r->checks)
+      std::cout << "[" << (c.match ? tr("acquire.match") : tr("acquire.mismatch")) << "] " << c.algo << "  " << tr("acquire.expected")
+                << " " << c.expected << "  " << tr("acquire.actual") << " " << (c.actual.empty() ? "-" : c.actual) << "\n";
+    std::cout << (r->match ? tr("verify_image.ok") : tr("verify_image.bad")) << "\n";
+  }
+  return r->match ? 0 : 4;
+}
+
+}  // namespace
+
+void add_acquire_commands(CLI::App& app, Globals& g, int& exit_code) {
+  auto a = std::make_shared<AcquireArgs>();
+  auto* c = app.add_subcommand("acquire", tr("cli.acquire.description"));
+  c->add_option("source", a->source, tr("cli.acquire.source"));
+  c->add_option("--dest", a->dest, tr("cli.acquire.dest"));
+  c->add_option("--second-dest", a->second_dest, tr("cli.acquire.second_dest"));
+  c->add_option("--name", a->name, tr("cli.acquire.name"));
+  c->add_option("--format", a->format, tr("cli.acquire.format"))->check(CLI::IsMember({"raw", "split", "e01"}));
+  c->add_option("--segment-size", a->segment, tr("cli.acquire.segment"));
+  c->add_option("--compression", a->compression, tr("cli.acquire.compression"));
+  c->add_option("--hash", a->hash, tr("cli.acquire.hash"));
+  c->add_option("--piece-size", a->piece, tr("cli.acquire.piece"));
+  c->add_option("--block-size", a->block_size, tr("cli.acquire.block_size"));
+  c->add_option("--retries", a->retries, tr("cli.acquire.retries"))->check(CLI::Range(0, 20));
+  c->add_option("--max-bad-sectors", a->max_bad, tr("cli.acquire.max_bad"));
+  c->add_flag("--verify-source", a->verify_source, tr("cli.acquire.verify_source"));
+  c->add_flag("--allow-mounted-rw", a->allow_rw, tr("cli.acquire.allow_rw"));
+  c->add_option("--reason", a->reason, tr("cli.acquire.reason"));
+  c->add_option("--source-evidence", a->source_no, tr("cli.acquire.source_evidence"));
+  c->add_option("--description", a->description, tr("cli.acquire.description_opt"));
+  c->add_option("--notes", a->notes, tr("cli.acquire.notes"));
+  c->add_option("--witness", a->witness, tr("cli.acquire.witness"));
+  c->add_option("--dest-serial", a->dest_serial, tr("cli.acquire.dest_serial"));
+  c->add_option("--write-blocker", a->blocker, tr("cli.acquire.write_blocker"));
+  c->add_option("--found-location", a->location, tr("cli.acquire.found_location"));
+  c->add_flag("--preflight-only", a->preflight_only, tr("cli.acquire.preflight_only"));
+  c->add_option("--resume", a->resume, tr("cli.acquire.resume"));
+  c->callback([&g, &exit_code, a] { exit_code = run_acquire(g, *a); });
+
+  auto image = std::make_shared<std::string>();
+  auto expect = std::make_shared<std::vector<std::string>>();
+  auto* v = app.add_subcommand("verify-image", tr("cli.verify_image.description"));
+  v->add_option("image", *image, tr("cli.verify_image.image"))->required();
+  v->add_option("--expect", *expect, tr("cli.verify_image.expect"));
+  v->callback([&g, &exit_code, image, expect] { exit_code = run_verify_image(g, *image, *expect); });
+}
+
+}  // namespace shodo::cli

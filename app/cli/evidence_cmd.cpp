@@ -1,0 +1,614 @@
+#include "app/cli/evidence_cmd.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "app/cli/incident_cmd.hpp"
+#include "app/cli/session.hpp"
+#include "forensics/core/clock.hpp"
+#include "forensics/evidence/evidence.hpp"
+#include "forensics/evidence/evidence_pdf.hpp"
+#include "forensics/i18n/catalogue.hpp"
+#include "forensics/integrity/digest.hpp"
+
+namespace shodo::cli {
+namespace fs = std::filesystem;
+using namespace evidence;
+using i18n::tr;
+using nlohmann::json;
+
+namespace {
+
+// "E001" / "e001-01" → "<incident>-E001"; a full number is kept as given.
+std::string full_number(const std::string& arg, const std::string& incident) {
+  if (!arg.empty() && (arg[0] == 'E' || arg[0] == 'e') && arg.size() > 1 && arg[1] >= '0' && arg[1] <= '9') {
+    std::string s = arg;
+    s[0] = 'E';
+    return incident + "-" + s;
+  }
+  return arg;
+}
+
+std::string or_dash(const std::string& s) { return s.empty() ? "—" : s; }
+
+// "3 件" / "3 item(s)".
+std::string count_line(std::size_t n) {
+  std::string s = tr("evidence.cli.count");
+  const auto pos = s.find("{n}");
+  if (pos != std::string::npos) s.replace(pos, 3, std::to_string(n));
+  return s;
+}
+
+std::string person_text(const Person& p) {
+  std::string s = p.name;
+  std::string extra;
+  for (const auto* part : {&p.organisation, &p.role, &p.phone})
+    if (!part->empty()) extra += (extra.empty() ? "" : ", ") + *part;
+  if (!extra.empty()) s += " (" + extra + ")";
+  return or_dash(s);
+}
+
+std::string time_text(const std::optional<RecordedTime>& t) {
+  if (!t || t->utc_ns == 0) return "—";
+  std::string s = format_jst_display(t->utc_ns) + " JST";
+  if (!t->quality.empty()) {
+    const std::string key = "time_quality." + t->quality;
+    const std::string label = tr(key);
+    s += " (" + (label == key ? t->quality : label) + ")";
+  }
+  return s;
+}
+
+Error bad_time(const std::string& t) {
+  return make_error(ErrorCode::invalid_input,
+                    "時刻を読み取れません: 「" + t + "」。例: \"2026-11-24 07:30\"（JST）または 2026-11-24T07:30:00+09:00",
+                    "cannot read the time \"" + t + "\": e.g. \"2026-11-24 07:30\" (JST) or 2026-11-24T07:30:00+09:00");
+}
+
+json item_json(const EvidenceItem& i) {
+  json j = to_json(i);
+  j["current_custodian"] = to_json(i.current_custodian);
+  j["registered_utc_ns"] = i.registered_utc_ns;
+  j["registered_by"] = i.registered_by;
+  return j;
+}
+
+// Opens the register of the current incident. A damaged chronology (read-only workspace) still
+// allows reading the register; `ws_out` is then null.
+struct Opened {
+  std::unique_ptr<Workspace> ws;
+  std::optional<EvidenceRegister> reg;
+  std::string incident;
+};
+
+Result<Opened> open_for_reading(const Globals& g) {
+  Opened o;
+  auto ws = open_workspace(g, false);
+  if (ws) {
+    o.ws = std::move(ws.value());
+    o.incident = o.ws->incident().incident_id;
+    auto reg = EvidenceRegister::open(*o.ws);
+    if (!reg) return reg.error();
+    o.reg = std::move(reg.value());
+    return o;
+  }
+  if (ws.error().code != ErrorCode::read_only) return ws.error();
+  auto id = current_incident(g);
+  if (!id) return id.error();
+  std::cerr << "shodo: " << tr("cli.warning") << ": " << tr("evidence.cli.chronology_damaged") << "\n";
+  o.incident = id.value();
+  auto reg = EvidenceRegister::open_dir(incident_dir(resolve_case_root(g.case_root), id.value()), id.value());
+  if (!reg) return reg.error();
+  o.reg = std::move(reg.value());
+  return o;
+}
+
+// Runs `fn` with a writable workspace and its register; maps errors to the exit code.
+template <class Fn>
+void with_register(const Globals& g, int& exit_code, Fn fn) {
+  auto ws = open_workspace(g, true);
+  if (!ws) {
+    exit_code = report_error(ws.error());
+    return;
+  }
+  auto reg = EvidenceRegister::open(*ws.value());
+  if (!reg) {
+    exit_code = report_error(reg.error());
+    return;
+  }
+  if (auto st = fn(*ws.value(), reg.value()); !st) exit_code = report_error(st.error());
+}
+
+void print_item_line(const EvidenceItem& i) {
+  const HashRecord* h = i.primary_sha256();
+  std::cout << i.evidence_no << "  [" << item_type_label(i.item_type, i18n::japanese()) << "]  " << i.description << "\n"
+            << "    " << tr("evidence.field.collected_time") << ": " << time_text(i.collected_time) << "  "
+            << tr("evidence.field.collected_by") << ": " << or_dash(i.collected_by.name) << "  "
+            << tr("evidence.field.current_custodian") << ": " << or_dash(i.current_custodian.name) << "\n"
+            << "    SHA-256: " << (h ? h->value.substr(0, 16) : std::string(tr("evidence.label.sha256_missing")));
+  if (!i.derived_from.empty()) std::cout << "  " << tr("evidence.field.derived_from") << ": " << i.derived_from;
+  if (!i.seal_no.empty()) std::cout << "  " << tr("evidence.field.seal_no") << ": " << i.seal_no;
+  if (!i.storage_location.empty()) std::cout << "  " << tr("evidence.field.storage_location") << ": " << i.storage_location;
+  std::cout << "\n";
+}
+
+void field(const char* key, const std::string& value) {
+  if (!value.empty()) std::cout << "  " << tr(key) << ": " << value << "\n";
+}
+
+void print_item_full(const EvidenceItem& i, const std::vector<Transfer>& transfers, const Workspace* ws) {
+  const bool ja = i18n::japanese();
+  std::cout << i.evidence_no << "  " << i.description << "\n";
+  field("evidence.field.case_no", i.case_no);
+  field("evidence.field.item_type", item_type_label(i.item_type, ja));
+  field("evidence.field.derived_from", i.derived_from);
+  field("evidence.field.label_id", i.label_id);
+  field("evidence.field.seal_no", i.seal_no);
+  field("evidence.field.bag_no", i.bag_no);
+  field("evidence.field.make", i.make);
+  field("evidence.field.model", i.model);
+  field("evidence.field.serial_no", i.serial_no);
+  if (i.capacity_bytes) field("evidence.field.capacity", std::to_string(*i.capacity_bytes) + " bytes");
+  field("evidence.field.interface", i.interface);
+  field("evidence.field.asset_id", i.asset_id);
+  field("evidence.field.hostname", i.hostname);
+  for (const auto& a : i.ip_addresses) field("evidence.field.ip_addresses", a);
+  for (const auto& a : i.mac_addresses) field("evidence.field.mac_addresses", a);
+  field("evidence.field.owner_org", i.owner_org);
+  field("evidence.field.condition", i.condition);
+  field("evidence.field.found_location", i.found_location);
+  if (i.found_time) field("evidence.field.found_time", time_text(i.found_time));
+  field("evidence.field.collected_time", time_text(i.collected_time));
+  field("evidence.field.collected_by", person_text(i.collected_by));
+  if (!i.witness.empty()) field("evidence.field.witness", person_text(i.witness));
+  field("evidence.field.collection_reason", i.collection_reason);
+  if (!i.source_clock_reading.empty() || i.source_clock_offset_ns || !i.source_timezone.empty()) {
+    std::string s = i.source_clock_reading;
+    if (i.source_clock_offset_ns) s += (s.empty() ? "" : "  ") + fmt::format("{:+.1f} s", static_cast<double>(*i.source_clock_offset_ns) / 1e9);
+    if (!i.source_timezone.empty()) s += (s.empty() ? "" : "  ") + i.source_timezone;
+    field("evidence.field.source_clock", s);
+  }
+  for (const auto& p : i.photos) field("evidence.field.photos", p.file + " sha256:" + p.sha256);
+  if (i.acquisition) {
+    const Acquisition& a = *i.acquisition;
+    field("evidence.field.acquisition", a.method + " " + a.image_format + " " + a.tool_name + " " + a.tool_version);
+    field("evidence.acq.source", a.source_device_path);
+    field("evidence.acq.write_protection", a.write_protection);
+    field("evidence.acq.destination", a.destination_path);
+    field("evidence.acq.medium_serial", a.destination_medium_serial);
+    field("evidence.acq.read_errors", std::to_string(a.read_errors));
+    field("evidence.acq.operator", person_text(a.operator_));
+    field("evidence.acq.deviations", a.deviations);
+    field("evidence.acq.outcome", a.outcome);
+  }
+  for (const auto& h : i.hashes)
+    field("evidence.field.hashes", h.algorithm + " " + h.value + " " + h.scope + (h.target.empty() ? "" : " " + h.target) + "  " +
+                                       format_jst_display(h.computed_utc_ns) + " " + h.computed_by);
+  for (const auto& v : i.verification_events)
+    field("evidence.field.verification", format_jst_display(v.utc_ns) + " " + v.what + " " +
+                                             tr(v.match ? "evidence.verify.match" : "evidence.verify.mismatch") + " " + v.by +
+                                             (v.detail.empty() ? "" : " " + v.detail));
+  field("evidence.field.storage_location", i.storage_location);
+  field("evidence.field.storage_conditions", i.storage_conditions);
+  field("evidence.field.access_restriction", i.access_restriction);
+  field("evidence.field.current_custodian", person_text(i.current_custodian));
+  if (i.disposition)
+    field("evidence.field.disposition", i.disposition->action + " " + i.disposition->detail + " " + format_jst_display(i.disposition->utc_ns) +
+                                            " " + person_text(i.disposition->by));
+  for (const auto& r : i.refs) field("evidence.field.refs", r);
+  std::cout << tr("evidence.field.transfers") << ": " << transfers.size() << "\n";
+  for (const auto& t : transfers) {
+    std::cout << "  " << t.transfer_id << "  " << format_jst_display(t.time.utc_ns) << " JST  " << person_text(t.from) << " → "
+              << person_text(t.to) << "\n    " << tr("evidence.cli.purpose") << ": " << t.purpose;
+    if (!t.method.empty()) std::cout << "  " << tr("evidence.cli.method") << ": " << t.method;
+    if (!t.tracking_no.empty()) std::cout << "  " << tr("evidence.cli.tracking") << ": " << t.tracking_no;
+    if (!t.seal_no_before.empty() || !t.seal_no_after.empty())
+      std::cout << "  " << tr("evidence.field.seal_no") << ": " << or_dash(t.seal_no_before) << " → " << or_dash(t.seal_no_after);
+    if (t.seal_intact) std::cout << "  " << tr(*t.seal_intact ? "evidence.seal.intact" : "evidence.seal.broken");
+    std::cout << "\n";
+  }
+  if (ws) {
+    std::cout << tr("evidence.cli.chronology") << ":\n";
+    for (const auto& e : ws->log().entries())
+      if (std::find(e.refs.begin(), e.refs.end(), i.evidence_no) != e.refs.end())
+        std::cout << "  No. " << e.seq << "  " << format_jst_display(e.display_utc_ns()) << "  " << e.content << "\n";
+  }
+}
+
+struct PersonArgs {
+  std::string name, org, role, phone;
+  Person person() const { return {name, role, org, phone}; }
+};
+
+void add_person_options(CLI::App* c, PersonArgs& p, const std::string& prefix, const char* desc_key, bool name_option = true) {
+  if (name_option) c->add_option("--" + prefix, p.name, tr(desc_key));
+  c->add_option("--" + prefix + "-org", p.org, tr("evidence.cli.opt.org"));
+  c->add_option("--" + prefix + "-role", p.role, tr("evidence.cli.opt.role"));
+  c->add_option("--" + prefix + "-phone", p.phone, tr("evidence.cli.opt.phone"));
+}
+
+std::vector<std::string> type_names() {
+  return {"physical_device", "storage_medium", "disk_image",    "memory_capture", "logical_file_set",
+          "log_export",      "photo",          "document",      "backup_medium",  "kit_record_set"};
+}
+
+struct AddArgs {
+  std::string description, type, make, model, serial, interface, asset_id, hostname, owner, condition, found_location;
+  std::string found_time, collected_time, reason, source_clock, source_tz, seal, bag, label_id, storage, derived_from, sub_of;
+  std::string sha256, hash_scope = "whole_device", hash_target;
+  double source_offset_s = 0;
+  bool has_offset = false;
+  std::int64_t capacity = -1;
+  std::vector<std::string> ips, macs, photos, refs;
+  PersonArgs collector, witness;
+};
+
+Status build_item(const AddArgs& a, Workspace& ws, const EvidenceRegister& reg, EvidenceItem& i) {
+  i.description = a.description;
+  i.item_type = *item_type_from(a.type);
+  i.make = a.make;
+  i.model = a.model;
+  i.serial_no = a.serial;
+  if (a.capacity >= 0) i.capacity_bytes = a.capacity;
+  i.interface = a.interface;
+  i.asset_id = a.asset_id;
+  i.hostname = a.hostname;
+  i.ip_addresses = a.ips;
+  i.mac_addresses = a.macs;
+  i.owner_org = a.owner;
+  i.condition = a.condition;
+  i.found_location = a.found_location;
+  if (!a.found_time.empty()) {
+    std::int64_t ns = 0;
+    if (!parse_time(a.found_time, ns)) return bad_time(a.found_time);
+    i.found_time = entered_time(ns);
+  }
+  if (!a.collected_time.empty()) {
+    std::int64_t ns = 0;
+    if (!parse_time(a.collected_time, ns)) return bad_time(a.collected_time);
+    i.collected_time = entered_time(ns);
+  }
+  i.collected_by = a.collector.person();
+  if (i.collected_by.name.empty()) i.collected_by.name = ws.log().current_operator().name;
+  i.witness = a.witness.person();
+  i.collection_reason = a.reason;
+  i.source_clock_reading = a.source_clock;
+  if (a.has_offset) i.source_clock_offset_ns = static_cast<std::int64_t>(a.source_offset_s * 1e9);
+  i.source_timezone = a.source_tz;
+  i.seal_no = a.seal;
+  i.bag_no = a.bag;
+  i.label_id = a.label_id;
+  i.storage_location = a.storage;
+  i.refs = a.refs;
+  i.derived_from = a.derived_from.empty() ? std::string() : full_number(a.derived_from, reg.incident_id());
+  if (!a.sub_of.empty()) {
+    const std::string parent = full_number(a.sub_of, reg.incident_id());
+    auto no = reg.next_evidence_no(parent);
+    if (!no) return no.error();
+    i.evidence_no = no.value();
+    if (i.derived_from.empty()) i.derived_from = parent;
+  }
+  if (!a.sha256.empty()) {
+    HashRecord h;
+    h.algorithm = "sha256";
+    h.value = a.sha256;
+    h.scope = a.hash_scope;
+    h.target = a.hash_target;
+    h.tool = "entered by hand";
+    i.hashes.push_back(h);
+  }
+  for (const auto& p : a.photos) {
+    auto at = ws.import_attachment(p);
+    if (!at) return at.error();
+    i.photos.push_back({at->file, at->sha256});
+  }
+  return ok_status();
+}
+
+void print_written(const Globals& g, const std::vector<WrittenFile>& files) {
+  if (g.json) {
+    json a = json::array();
+    for (const auto& f : files) a.push_back({{"path", f.path.string()}, {"sha256", f.sha256}});
+    std::cout << json{{"files", a}}.dump(2) << "\n";
+    return;
+  }
+  for (const auto& f : files) std::cout << f.sha256 << "  " << f.path.string() << "\n";
+}
+
+}  // namespace
+
+void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
+  auto* ev = app.add_subcommand("evidence", tr("evidence.cli.description"));
+  ev->require_subcommand(1);
+
+  // --- list --------------------------------------------------------------------------------
+  auto* list = ev->add_subcommand("list", tr("evidence.cli.list"));
+  list->callback([&g, &exit_code] {
+    auto o = open_for_reading(g);
+    if (!o) {
+      exit_code = report_error(o.error());
+      return;
+    }
+    const auto items = o->reg->items();
+    if (g.json) {
+      for (const auto& i : items) std::cout << item_json(i).dump() << "\n";
+      return;
+    }
+    if (items.empty()) {
+      std::cout << tr("evidence.register.empty") << "\n";
+      return;
+    }
+    for (const auto& i : items) print_item_line(i);
+    std::cout << count_line(items.size()) << "\n";
+  });
+
+  // --- show --------------------------------------------------------------------------------
+  auto show_no = std::make_shared<std::string>();
+  auto* show = ev->add_subcommand("show", tr("evidence.cli.show"));
+  show->add_option("evidence_no", *show_no, tr("evidence.cli.opt.evidence_no"))->required();
+  show->callback([&g, &exit_code, show_no] {
+    auto o = open_for_reading(g);
+    if (!o) {
+      exit_code = report_error(o.error());
+      return;
+    }
+    const std::string no = full_number(*show_no, o->incident);
+    auto item = o->reg->find(no);
+    if (!item) {
+      exit_code = report_error(make_error(ErrorCode::not_found, "証拠番号 " + no + " は登録されていません（evidence list で確認してください）",
+                                          "evidence item " + no + " is not registered (see evidence list)"));
+      return;
+    }
+    const auto transfers = o->reg->transfers_of(no);
+    if (g.json) {
+      json ts = json::array();
+      for (const auto& t : transfers) ts.push_back(to_json(t));
+      json refs = json::array();
+      if (o->ws)
+        for (const auto& e : o->ws->log().entries())
+          if (std::find(e.refs.begin(), e.refs.end(), no) != e.refs.end())
+            refs.push_back({{"seq", e.seq}, {"entry_id", e.entry_id}, {"system_event", e.system_event}, {"content", e.content}});
+      std::cout << json{{"item", item_json(*item)}, {"transfers", ts}, {"chronology", refs}}.dump(2) << "\n";
+      return;
+    }
+    print_item_full(*item, transfers, o->ws.get());
+  });
+
+  // --- add ---------------------------------------------------------------------------------
+  auto aa = std::make_shared<AddArgs>();
+  auto* add = ev->add_subcommand("add", tr("evidence.cli.add"));
+  add->add_option("--description", aa->description, tr("evidence.cli.opt.description"))->required();
+  add->add_option("--type", aa->type, tr("evidence.cli.opt.type"))->required()->check(CLI::IsMember(type_names()));
+  add->add_option("--make", aa->make, tr("evidence.field.make"));
+  add->add_option("--model", aa->model, tr("evidence.field.model"));
+  add->add_option("--serial", aa->serial, tr("evidence.field.serial_no"));
+  add->add_option("--capacity", aa->capacity, tr("evidence.cli.opt.capacity"))->check(CLI::NonNegativeNumber);
+  add->add_option("--interface", aa->interface, tr("evidence.field.interface"));
+  add->add_option("--asset-id", aa->asset_id, tr("evidence.field.asset_id"));
+  add->add_option("--hostname", aa->hostname, tr("evidence.field.hostname"));
+  add->add_option("--ip", aa->ips, tr("evidence.field.ip_addresses"));
+  add->add_option("--mac", aa->macs, tr("evidence.field.mac_addresses"));
+  add->add_option("--owner", aa->owner, tr("evidence.field.owner_org"));
+  add->add_option("--condition", aa->condition, tr("evidence.field.condition"));
+  add->add_option("--found-location", aa->found_location, tr("evidence.field.found_location"));
+  add->add_option("--found-time", aa->found_time, tr("evidence.cli.opt.found_time"));
+  add->add_option("--collected-time", aa->collected_time, tr("evidence.cli.opt.collected_time"));
+  add_person_options(add, aa->collector, "collected-by", "evidence.cli.opt.collected_by");
+  add_person_options(add, aa->witness, "witness", "evidence.field.witness");
+  add->add_option("--reason", aa->reason, tr("evidence.field.collection_reason"));
+  add->add_option("--source-clock", aa->source_clock, tr("evidence.cli.opt.source_clock"));
+  add->add_option("--source-clock-offset", aa->source_offset_s, tr("evidence.cli.opt.source_clock_offset"));
+  add->add_option("--source-timezone", aa->source_tz, tr("evidence.cli.opt.source_timezone"));
+  add->add_option("--seal", aa->seal, tr("evidence.field.seal_no"));
+  add->add_option("--bag", aa->bag, tr("evidence.field.bag_no"));
+  add->add_option("--label-id", aa->label_id, tr("evidence.field.label_id"));
+  add->add_option("--storage", aa->storage, tr("evidence.field.storage_location"));
+  add->add_option("--derived-from", aa->derived_from, tr("evidence.field.derived_from"));
+  add->add_option("--sub-of", aa->sub_of, tr("evidence.cli.opt.sub_of"));
+  add->add_option("--sha256", aa->sha256, tr("evidence.cli.opt.sha256"));
+  add->add_option("--hash-scope", aa->hash_scope, tr("evidence.cli.opt.hash_scope"))
+      ->check(CLI::IsMember({"whole_device", "image_file", "segment", "logical_file", "partial"}));
+  add->add_option("--hash-target", aa->hash_target, tr("evidence.cli.opt.hash_target"));
+  add->add_option("--photo", aa->photos, tr("evidence.cli.opt.photo"));
+  add->add_option("--ref", aa->refs, tr("cli.opt.ref"));
+  add->callback([&g, &exit_code, aa, add] {
+    aa->has_offset = add->count("--source-clock-offset") > 0;
+    with_register(g, exit_code, [&](Workspace& ws, EvidenceRegister& reg) -> Status {
+      EvidenceItem item;
+      if (auto st = build_item(*aa, ws, reg, item); !st) return st;
+      auto r = reg.add_item(ws, std::move(item));
+      if (!r) return r.error();
+      if (g.json) {
+        std::cout << item_json(r.value()).dump() << "\n";
+      } else {
+        std::cout << tr("evidence.cli.added") << ": " << r->evidence_no << "\n";
+      }
+      return ok_status();
+    });
+  });
+
+  // --- transfer ----------------------------------------------------------------------------
+  struct TransferArgs {
+    std::vector<std::string> numbers;
+    PersonArgs from, to;
+    std::string purpose, method, courier, tracking, seal_before, seal_intact, seal_after, condition, rehash, signed_form, time;
+  };
+  auto ta = std::make_shared<TransferArgs>();
+  auto* tr_cmd = ev->add_subcommand("transfer", tr("evidence.cli.transfer"));
+  tr_cmd->add_option("evidence_no", ta->numbers, tr("evidence.cli.opt.evidence_nos"))->required();
+  tr_cmd->add_option("--from", ta->from.name, tr("evidence.cli.opt.from"))->required();
+  add_person_options(tr_cmd, ta->from, "from", "evidence.cli.opt.from", false);
+  tr_cmd->add_option("--to", ta->to.name, tr("evidence.cli.opt.to"))->required();
+  add_person_options(tr_cmd, ta->to, "to", "evidence.cli.opt.to", false);
+  tr_cmd->add_option("--purpose", ta->purpose, tr("evidence.cli.opt.purpose"))->required();
+  tr_cmd->add_option("--method", ta->method, tr("evidence.cli.opt.method"))->required();
+  tr_cmd->add_option("--courier", ta->courier, tr("evidence.cli.opt.courier"));
+  tr_cmd->add_option("--tracking", ta->tracking, tr("evidence.cli.opt.tracking"));
+  tr_cmd->add_option("--seal-before", ta->seal_before, tr("evidence.cli.opt.seal_before"));
+  tr_cmd->add_option("--seal-intact", ta->seal_intact, tr("evidence.cli.opt.seal_intact"))->check(CLI::IsMember({"yes", "no"}));
+  tr_cmd->add_option("--seal-after", ta->seal_after, tr("evidence.cli.opt.seal_after"));
+  tr_cmd->add_option("--condition", ta->condition, tr("evidence.cli.opt.condition_on_receipt"));
+  tr_cmd->add_option("--rehash", ta->rehash, tr("evidence.cli.opt.rehash"))->check(CLI::IsMember({"match", "mismatch"}));
+  tr_cmd->add_option("--signed-form", ta->signed_form, tr("evidence.cli.opt.signed_form"));
+  tr_cmd->add_option("--time", ta->time, tr("evidence.cli.opt.transfer_time"));
+  tr_cmd->callback([&g, &exit_code, ta] {
+    with_register(g, exit_code, [&](Workspace& ws, EvidenceRegister& reg) -> Status {
+      Transfer t;
+      for (const auto& n : ta->numbers) t.evidence_nos.push_back(full_number(n, reg.incident_id()));
+      t.from = ta->from.person();
+      t.to = ta->to.person();
+      t.purpose = ta->purpose;
+      t.method = ta->method;
+      t.courier = ta->courier;
+      t.tracking_no = ta->tracking;
+      t.seal_no_before = ta->seal_before;
+      if (!ta->seal_intact.empty()) t.seal_intact = ta->seal_intact == "yes";
+      t.seal_no_after = ta->seal_after;
+      t.condition_on_receipt = ta->condition;
+      if (!ta->rehash.empty()) t.hash_reverified = ta->rehash == "match";
+      if (!ta->time.empty()) {
+        std::int64_t ns = 0;
+        if (!parse_time(ta->time, ns)) return bad_time(ta->time);
+        t.time = entered_time(ns);
+      }
+      if (!ta->signed_form.empty()) {
+        auto at = ws.import_attachment(ta->signed_form);
+        if (!at) return at.error();
+        t.signed_form_file = at->file;
+        t.signed_form_sha256 = at->sha256;
+      }
+      auto r = reg.record_transfer(ws, t);
+      if (!r) return r.error();
+      if (g.json) {
+        std::cout << to_json(r.value()).dump() << "\n";
+      } else {
+        std::cout << tr("evidence.cli.transferred") << ": " << r->transfer_id << "  " << person_text(r->from) << " → " << person_text(r->to)
+                  << "\n";
+        if (r->seal_intact && !*r->seal_intact) std::cout << tr("evidence.cli.seal_broken_hint") << "\n";
+      }
+      return ok_status();
+    });
+  });
+
+  // --- seal --------------------------------------------------------------------------------
+  struct SealArgs {
+    std::string number, seal, bag, note;
+  };
+  auto sa = std::make_shared<SealArgs>();
+  auto* seal = ev->add_subcommand("seal", tr("evidence.cli.seal"));
+  seal->add_option("evidence_no", sa->number, tr("evidence.cli.opt.evidence_no"))->required();
+  seal->add_option("--seal-no", sa->seal, tr("evidence.field.seal_no"))->required();
+  seal->add_option("--bag", sa->bag, tr("evidence.field.bag_no"));
+  seal->add_option("--note", sa->note, tr("evidence.cli.opt.note"));
+  seal->callback([&g, &exit_code, sa] {
+    with_register(g, exit_code, [&](Workspace& ws, EvidenceRegister& reg) -> Status {
+      const std::string no = full_number(sa->number, reg.incident_id());
+      if (auto st = reg.record_seal(ws, no, sa->seal, sa->bag, sa->note); !st) return st;
+      if (g.json)
+        std::cout << item_json(*reg.find(no)).dump() << "\n";
+      else
+        std::cout << tr("evidence.cli.sealed") << ": " << no << "  " << sa->seal << "\n";
+      return ok_status();
+    });
+  });
+
+  // --- storage -----------------------------------------------------------------------------
+  struct StorageArgs {
+    std::string number, location, conditions, access, reason;
+  };
+  auto st_args = std::make_shared<StorageArgs>();
+  auto* storage = ev->add_subcommand("storage", tr("evidence.cli.storage"));
+  storage->add_option("evidence_no", st_args->number, tr("evidence.cli.opt.evidence_no"))->required();
+  storage->add_option("--location", st_args->location, tr("evidence.field.storage_location"))->required();
+  storage->add_option("--conditions", st_args->conditions, tr("evidence.field.storage_conditions"));
+  storage->add_option("--access", st_args->access, tr("evidence.field.access_restriction"));
+  storage->add_option("--reason", st_args->reason, tr("cli.opt.reason"));
+  storage->callback([&g, &exit_code, st_args] {
+    with_register(g, exit_code, [&](Workspace& ws, EvidenceRegister& reg) -> Status {
+      const std::string no = full_number(st_args->number, reg.incident_id());
+      if (auto st = reg.update_storage(ws, no, st_args->location, st_args->conditions, st_args->access, st_args->reason); !st) return st;
+      if (g.json)
+        std::cout << item_json(*reg.find(no)).dump() << "\n";
+      else
+        std::cout << tr("evidence.cli.stored") << ": " << no << "  " << st_args->location << "\n";
+      return ok_status();
+    });
+  });
+
+  // --- label / custody-form / register -------------------------------------------------------
+  struct OutArgs {
+    std::string number, out;
+  };
+  auto la = std::make_shared<OutArgs>();
+  auto* label = ev->add_subcommand("label", tr("evidence.cli.label"));
+  label->add_option("evidence_no", la->number, tr("evidence.cli.opt.evidence_no"))->required();
+  label->add_option("-o,--out", la->out, tr("evidence.cli.opt.out_pdf"));
+  label->callback([&g, &exit_code, la] {
+    with_register(g, exit_code, [&](Workspace& ws, EvidenceRegister& reg) -> Status {
+      auto f = export_label(ws, full_number(la->number, reg.incident_id()), i18n::japanese(), la->out);
+      if (!f) return f.error();
+      print_written(g, {f.value()});
+      return ok_status();
+    });
+  });
+  auto ca = std::make_shared<OutArgs>();
+  auto* custody = ev->add_subcommand("custody-form", tr("evidence.cli.custody_form"));
+  custody->add_option("evidence_no", ca->number, tr("evidence.cli.opt.evidence_no"))->required();
+  custody->add_option("-o,--out", ca->out, tr("evidence.cli.opt.out_pdf"));
+  custody->callback([&g, &exit_code, ca] {
+    with_register(g, exit_code, [&](Workspace& ws, EvidenceRegister& reg) -> Status {
+      auto f = export_custody_form(ws, full_number(ca->number, reg.incident_id()), i18n::japanese(), ca->out);
+      if (!f) return f.error();
+      print_written(g, {f.value()});
+      return ok_status();
+    });
+  });
+  auto ra = std::make_shared<OutArgs>();
+  auto* reg_cmd = ev->add_subcommand("register", tr("evidence.cli.register"));
+  reg_cmd->add_option("-o,--out", ra->out, tr("evidence.cli.opt.out_dir"));
+  reg_cmd->callback([&g, &exit_code, ra] {
+    with_register(g, exit_code, [&](Workspace& ws, EvidenceRegister&) -> Status {
+      auto f = export_register(ws, i18n::japanese(), ra->out);
+      if (!f) return f.error();
+      print_written(g, f.value());
+      return ok_status();
+    });
+  });
+
+  // --- verify ------------------------------------------------------------------------------
+  auto* verify = ev->add_subcommand("verify", tr("evidence.cli.verify"));
+  verify->callback([&g, &exit_code] {
+    auto id = current_incident(g);
+    if (!id) {
+      exit_code = report_error(id.error());
+      return;
+    }
+    const fs::path file = incident_dir(resolve_case_root(g.case_root), id.value()) / "evidence" / k_register_file;
+    const RegisterCheck c = verify_register(file);
+    if (!c.ok()) {
+      exit_code = report_error(make_error(ErrorCode::integrity,
+                                          "証拠品台帳が損傷しています（" + file.string() + " の " + std::to_string(*c.bad_line) + " 行目: " + c.problem_ja + "）",
+                                          "the evidence register is damaged (" + file.string() + " line " + std::to_string(*c.bad_line) + ": " +
+                                              c.problem_en + ")"));
+      return;
+    }
+    // The chronology cross-check (events cut off the end) needs the workspace.
+    auto o = open_for_reading(g);
+    if (!o) {
+      exit_code = report_error(o.error());
+      return;
+    }
+    const std::string head = o->reg->events().empty() ? std::string(64, '0') : o->reg->events().back().event_hash;
+    if (g.json)
+      std::cout << json{{"file", file.string()}, {"lines", c.lines}, {"head", head}, {"ok", true}}.dump(2) << "\n";
+    else
+      std::cout << tr("evidence.cli.verify_ok") << ": " << c.lines << " / " << head << "\n";
+  });
+}
+
+}  // namespace shodo::cli

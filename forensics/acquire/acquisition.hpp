@@ -1,0 +1,171 @@
+// An acquisition job (issue 3): preflight → open the source read-only → image through the
+// pipeline → verify by re-reading → sidecar reports → evidence records and custody entries.
+// The chronology gets "acquisition_started" / "acquisition_ended" (with outcome and hashes);
+// the evidence register gets the source item, the image item (derived_from the source), its
+// hashes and verification events (forensics/evidence).
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "forensics/acquire/ewf.hpp"
+#include "forensics/acquire/pipeline.hpp"
+#include "forensics/core/job.hpp"
+#include "forensics/core/result.hpp"
+
+namespace shodo {
+class Workspace;
+}
+
+namespace shodo::acquire {
+
+enum class ImageFormat { raw, split, e01 };
+const char* to_string(ImageFormat f);  // "raw", "split", "e01"
+Result<ImageFormat> parse_image_format(std::string_view s);
+
+struct AcquireRequest {
+  std::filesystem::path source;           // block device or image file
+  std::filesystem::path dest_dir;         // folder for the image and its sidecars
+  std::optional<std::filesystem::path> second_dest_dir;  // optional second copy (same format)
+  std::string name;                       // file stem; default: the image's evidence number
+  ImageFormat format = ImageFormat::raw;
+  std::uint64_t segment_bytes = 0;        // split / E01 (0 = default for the format)
+  EwfCompression compression = EwfCompression::fast;
+  std::vector<HashAlgo> algos{HashAlgo::sha256};
+  std::uint64_t piece_size = 0;           // piecewise hash window (0 = off)
+  int retries = 2;
+  std::uint64_t max_bad_sectors = 0;      // 0 = no limit
+  bool verify_source = false;             // re-read the source after imaging and compare
+  // A source mounted read-write is refused unless the operator overrides with a reason
+  // (recorded as a deviation).
+  bool allow_mounted_rw = false;
+  std::string override_reason;
+  // Case data (E01 header, evidence items).
+  std::string source_evidence_no;         // existing item of the source; empty = register one
+  std::string description;                // of the source (item description)
+  std::string notes;
+  std::string witness;                    // 立会人
+  std::string destination_medium_serial;  // serial of the destination medium (§4.2 REQUIRED)
+  std::string write_blocker;              // hardware write blocker model/serial, if one is used
+  std::string found_location;
+  // Block size and queue of the pipeline.
+  std::size_t block_size = 1u << 20;
+  std::size_t queue_blocks = 32;
+};
+
+struct PreflightCheck {
+  std::string id;       // "source_exists", "source_ro", "source_mounted", "not_kit_medium", "dest_space", ...
+  bool ok = true;
+  bool blocking = true;  // a failed blocking check refuses the job
+  std::string ja, en;
+};
+
+struct Preflight {
+  std::vector<PreflightCheck> checks;
+  std::uint64_t source_size = 0;
+  std::uint32_t sector_size = 512;
+  std::uint64_t dest_free = 0;
+  std::string dest_fs;   // "vfat", "exfat", "ext4", "tmpfs", ...
+  bool can_start() const {
+    for (const auto& c : checks)
+      if (!c.ok && c.blocking) return false;
+    return true;
+  }
+  // The first blocking failure as an Error (invalid_input / no_space / already_exists).
+  Error refusal() const;
+};
+
+// Checks everything that can be known before starting; opens nothing for writing.
+Preflight preflight(const AcquireRequest& req, const std::filesystem::path& case_root);
+
+struct VerifyCheck {
+  std::string what;      // "image_reread", "source_reread", "e01_stored_md5", "e01_stored_sha1"
+  std::string algo;
+  std::string expected, actual;
+  bool match = false;
+  bool done = false;     // false: not run (e.g. source re-read not requested)
+  std::string note_ja, note_en;
+};
+
+// Everything the sidecar reports say (Guymager .info level of detail).
+struct AcquisitionRecord {
+  std::string format_version = "shodo-acquisition/1";
+  std::string incident_id, kit_id, operator_name, witness, host;
+  std::string source_evidence_no, image_evidence_no;
+  nlohmann::json tool;            // provenance_json() + libewf version
+  nlohmann::json device;          // devices.hpp to_json of the source (or a file description)
+  nlohmann::json request;         // the options as given
+  std::string source_path;
+  std::uint64_t source_size = 0;
+  std::uint32_t sector_size = 512;
+  std::string write_protection;
+  std::vector<std::string> deviations;
+  ImageFormat format = ImageFormat::raw;
+  std::vector<std::string> image_files;       // names relative to dest_dir
+  std::vector<std::string> second_image_files;
+  std::string outcome;                        // to_string(Outcome)
+  std::string outcome_ja, outcome_en;         // what happened and what to do next
+  std::uint64_t bytes_covered = 0;
+  std::vector<BadRange> bad;
+  std::uint64_t bad_sectors = 0;
+  std::vector<HashValue> source_hashes;       // whole source (complete jobs only)
+  std::vector<HashValue> partial_hashes;      // first bytes_covered bytes (early ends)
+  std::vector<PieceHash> pieces;
+  std::vector<std::pair<std::string, std::string>> file_sha256;  // image file → SHA-256
+  std::vector<VerifyCheck> verification;
+  std::string verify_summary_ja, verify_summary_en;
+  std::int64_t started_utc_ns = 0, ended_utc_ns = 0, verify_ended_utc_ns = 0;
+  std::string time_quality;                   // of the times above
+  double acquire_seconds = 0, verify_seconds = 0;
+  std::string bottleneck;
+  bool resumed = false;
+  std::uint64_t resumed_from = 0;
+};
+
+nlohmann::json to_json(const AcquisitionRecord& r);
+
+struct AcquireCallbacks {
+  std::function<void(const Preflight&)> on_preflight;
+  std::function<void(int phase)> on_phase;  // 1 acquire, 2 verify image, 3 verify source, 4 records
+};
+
+struct AcquireResult {
+  AcquisitionRecord record;
+  Outcome outcome = Outcome::complete;
+  bool verified = false;               // every verification that ran matched
+  std::vector<std::filesystem::path> written;  // image files and sidecars
+  std::optional<Error> error;
+};
+
+// Runs a whole job. Refuses (Error) when preflight fails; otherwise always returns a result,
+// also for early ends (outcome + error). Phases in progress.phase: 1 acquire, 2 verify image,
+// 3 verify source. The CLI exit code follows the outcome (see exit_code_for_outcome).
+Result<AcquireResult> run_acquisition(Workspace& ws, const AcquireRequest& req, Progress& progress,
+                                      const CancelToken& cancel, const AcquireCallbacks& cb = {});
+
+// Continues an interrupted raw/split acquisition from its state file (<dest>/<name>.state.json):
+// what is already written is re-hashed, then reading continues where the last commit ended.
+Result<AcquireResult> resume_acquisition(Workspace& ws, const std::filesystem::path& state_file, Progress& progress,
+                                         const CancelToken& cancel, const AcquireCallbacks& cb = {});
+
+// Re-reads an image (raw, split .001, or .E01) and compares with its sidecar JSON or the hashes
+// given; records a verification event on the image item when the incident is known.
+struct ImageVerifyResult {
+  std::vector<VerifyCheck> checks;
+  bool match = false;
+  std::string image_evidence_no;
+};
+Result<ImageVerifyResult> verify_image(const std::filesystem::path& image, Progress& progress, const CancelToken& cancel,
+                                       const std::vector<HashValue>& expected = {});
+
+// Exit statuses of `shodo acquire`: 0 complete and verified, 10 complete with unreadable
+// sectors (zero-filled, listed), 11 aborted: source disappeared, 12 aborted: destination
+// failed, 13 aborted: bad-sector limit, 14 cancelled, 4 verification mismatch.
+int exit_code_for_outcome(Outcome o, bool verified);
+
+}  // namespace shodo::acquire

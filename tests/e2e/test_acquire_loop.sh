@@ -1,0 +1,126 @@
+#!/bin/bash
+# Acquisition through the real kernel path (issue 3, EV-):
+#  - a loop device on a FUSE file whose chosen sectors fail (tests/tools/badsector_fs.c):
+#    exactly those sectors zero-filled and listed, exit 10 "complete, some sectors unreadable";
+#  - the source is unchanged (SHA-256 before and after) and BLKRO is set on it;
+#  - the other side's tools accept our output: sha256sum -c / md5sum -c on our hash files,
+#    xmllint on our DFXML, ewfverify (same MD5) and ewfinfo (Japanese case data) on our E01;
+#  - a full destination (a 3 MiB tmpfs) ends with exit 12, a clear message and a consistent
+#    partial image, and the state file lets `--resume` finish the job elsewhere... (raw only);
+#  - preflight refuses a FAT32 destination for a raw image too large for it.
+# Needs root, /dev/fuse, losetup. Exit 77 = skipped.
+set -u
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
+[ -c /dev/fuse ] && command -v losetup >/dev/null || { echo "SKIP: no FUSE or losetup"; exit 77; }
+BIN=${SHODO_BIN:?}
+FUSE=${SHODO_BUILD_DIR:?}/tests/badsector_fs
+[ -x "$FUSE" ] || { echo "SKIP: badsector_fs not built"; exit 77; }
+
+T=$(mktemp -d /tmp/shodo-acq-XXXXXX)
+LOOP=""
+cleanup() {
+  [ -n "$LOOP" ] && losetup -d "$LOOP" 2>/dev/null
+  for m in "$T/mnt" "$T/full" "$T/fat"; do mountpoint -q "$m" && umount -l "$m"; done
+  [ -n "${FAT_LOOP:-}" ] && losetup -d "$FAT_LOOP" 2>/dev/null
+  rm -rf "$T"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+export SHODO_CASE_ROOT=$T/cases SHODO_OPERATOR="山田 太郎" SHODO_ROLES=CSIRT SHODO_LANG=en
+"$BIN" incident new --id TEST-20261124-01 --title "取得テスト" --facility "テスト病院" --profile hospital >/dev/null || fail "incident new"
+
+# 8 MiB source: random first half, zeros second half. Bad: first, a pair, one at a 1 MiB
+# block boundary pair (2047/2048), last sector.
+python3 - "$T/backing" <<'PY'
+import os, sys
+data = os.urandom(4 << 20) + bytes(4 << 20)
+open(sys.argv[1], "wb").write(data)
+PY
+BAD="0,700,701,2047,2048,16383"
+mkdir -p "$T/mnt" "$T/out"
+BADSECTOR_BAD=$BAD "$FUSE" "$T/backing" "$T/mnt" || fail "badsector_fs mount"
+for _ in $(seq 50); do [ -e "$T/mnt/disk.img" ] && break; sleep 0.1; done
+LOOP=$(losetup -f --show "$T/mnt/disk.img") || fail "losetup"
+[ "$(blockdev --getro "$LOOP")" = 0 ] || fail "loop device should start writable"
+BEFORE=$(sha256sum < "$T/backing" | cut -d' ' -f1)
+
+# --- raw with MD5 + SHA-256 through bad sectors ---------------------------------------------
+"$BIN" acquire "$LOOP" --dest "$T/out" --name disk --format raw --hash md5,sha256 --witness "佐藤 花子" \
+  --dest-serial TESTSERIAL >"$T/raw.out" 2>"$T/raw.err"
+rc=$?
+[ $rc -eq 10 ] || { cat "$T/raw.out" "$T/raw.err"; fail "raw: exit $rc, expected 10 (complete, some sectors unreadable)"; }
+[ "$(blockdev --getro "$LOOP")" = 1 ] || fail "BLKRO not set on the source"
+AFTER=$(sha256sum < "$T/backing" | cut -d' ' -f1)
+[ "$BEFORE" = "$AFTER" ] || fail "source changed"
+python3 - "$T/backing" "$T/out/disk.raw" "$T/out/disk.json" "$BAD" <<'PY' || exit 1
+import json, sys, hashlib
+src = bytearray(open(sys.argv[1], "rb").read())
+img = open(sys.argv[2], "rb").read()
+rec = json.load(open(sys.argv[3]))
+bad = [int(x) for x in sys.argv[4].split(",")]
+for lba in bad:
+    src[lba*512:(lba+1)*512] = bytes(512)
+assert len(img) == len(src), f"image size {len(img)} != {len(src)}"
+assert img == bytes(src), "image is not the source with exactly the bad sectors zeroed"
+ranges = [(r["first_lba"], r["sectors"]) for r in rec["bad_ranges"]]
+assert ranges == [(0, 1), (700, 2), (2047, 2), (16383, 1)], ranges
+assert rec["bad_sectors"] == 6
+assert rec["outcome"] == "complete_with_bad_sectors"
+assert rec["source_hashes"]["sha256"] == hashlib.sha256(img).hexdigest()
+assert rec["source_hashes"]["md5"] == hashlib.md5(img).hexdigest()
+assert all(v["match"] for v in rec["verification"] if v["done"])
+print("raw image byte-exact; bad ranges", ranges)
+PY
+(cd "$T/out" && sha256sum -c --strict disk.sha256 && md5sum -c --strict disk.md5) || fail "sha256sum/md5sum -c"
+xmllint --noout "$T/out/disk.dfxml" || fail "xmllint on DFXML"
+grep -q "LBA 2047" "$T/out/disk.info.txt" || fail "info.txt lacks the bad range"
+[ ! -e "$T/out/disk.state.json" ] || fail "state file left after a complete job"
+
+# --- E01 of the same device: ewfverify and ewfinfo -------------------------------------------
+"$BIN" acquire "$LOOP" --dest "$T/out" --name disk-e01 --format e01 --hash sha256 --source-evidence TEST-20261124-01-E001 \
+  --description "電子カルテサーバ ディスク1" --notes "ランサムウェア感染疑い" >"$T/e01.out" 2>&1
+rc=$?
+[ $rc -eq 10 ] || { cat "$T/e01.out"; fail "e01: exit $rc, expected 10"; }
+ewfverify -q "$T/out/disk-e01.E01" >"$T/ewfverify.out" 2>&1 || { cat "$T/ewfverify.out"; fail "ewfverify"; }
+MD5_OURS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source_hashes"]["md5"])' "$T/out/disk-e01.json")
+grep -qi "$MD5_OURS" "$T/ewfverify.out" || { cat "$T/ewfverify.out"; fail "ewfverify MD5 differs from ours ($MD5_OURS)"; }
+ewfinfo "$T/out/disk-e01.E01" >"$T/ewfinfo.out" 2>&1
+grep -q "電子カルテサーバ" "$T/ewfinfo.out" && grep -q "TEST-20261124-01" "$T/ewfinfo.out" || { cat "$T/ewfinfo.out"; fail "ewfinfo lacks the Japanese case data"; }
+"$BIN" verify-image "$T/out/disk-e01.E01" >/dev/null || fail "verify-image on our E01"
+
+# --- a tampered image is caught ---------------------------------------------------------------
+printf 'X' | dd of="$T/out/disk.raw" bs=1 seek=4096 conv=notrunc 2>/dev/null
+"$BIN" verify-image "$T/out/disk.raw" >"$T/v.out" 2>&1
+[ $? -eq 4 ] || { cat "$T/v.out"; fail "verify-image must exit 4 on a changed image"; }
+grep -q MISMATCH "$T/v.out" || fail "verify-image must say MISMATCH"
+
+# --- destination full: exit 12, consistent partial image, then resume elsewhere ----------------
+mkdir -p "$T/full"
+mount -t tmpfs -o size=3m tmpfs "$T/full" || fail "tmpfs"
+"$BIN" acquire "$T/backing" --dest "$T/full" --name part --format raw --hash sha256 --dest-serial RAM >"$T/full.out" 2>&1
+rc=$?
+[ $rc -ne 0 ] || fail "a full destination must not succeed"
+grep -q "not enough free space" "$T/full.out" || { cat "$T/full.out"; fail "preflight must refuse a destination without room"; }
+# Preflight passes for E01 (compression may fit), and the job then runs full: exit 12.
+head -c $((6 << 20)) /dev/urandom > "$T/random.img"
+"$BIN" acquire "$T/random.img" --dest "$T/full" --name part --format e01 --compression none --dest-serial RAM >"$T/full2.out" 2>&1
+rc=$?
+[ $rc -eq 12 ] || { cat "$T/full2.out"; fail "full destination: exit $rc, expected 12"; }
+grep -qi "full" "$T/full2.out" || { cat "$T/full2.out"; fail "no clear message for a full destination"; }
+grep -q "NO hash of the whole source" "$T/full2.out" || fail "a partial job must say there is no whole-source hash"
+
+# --- FAT32 destination: raw larger than 4 GiB is refused before starting -----------------------
+truncate -s 64M "$T/fat.img" && mkfs.vfat -F 32 "$T/fat.img" >/dev/null 2>&1 && mkdir -p "$T/fat"
+FAT_LOOP=$(losetup -f --show "$T/fat.img") && mount "$FAT_LOOP" "$T/fat" || fail "FAT32 mount"
+truncate -s 5G "$T/sparse5g.img"
+"$BIN" acquire "$T/sparse5g.img" --dest "$T/fat" --name big --format raw --preflight-only >"$T/fat.out" 2>&1
+rc=$?
+[ $rc -ne 0 ] || fail "FAT32 + 5 GiB raw must be refused"
+grep -q "FAT32" "$T/fat.out" || { cat "$T/fat.out"; fail "the refusal must name FAT32"; }
+
+# --- chronology and register reference the evidence numbers ----------------------------------
+"$BIN" chrono list --json >"$T/chrono.json" || fail "chrono list"
+grep -q acquisition_started "$T/chrono.json" && grep -q acquisition_ended "$T/chrono.json" || fail "no acquisition entries"
+"$BIN" chrono verify >/dev/null || fail "chronology does not verify after acquisitions"
+echo "PASS"

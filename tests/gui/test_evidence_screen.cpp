@@ -1,0 +1,293 @@
+// The Evidence screen without a window (label "gui"): the acquisition wizard driven through the
+// same widgets a user clicks (script tags), with an image-file source in a temp dir (headless
+// tests cannot rely on real block devices), the job on its worker thread, the result panel, the
+// register (source + image, derived_from), custody PDFs, a transfer, the preflight that blocks
+// Start, and the lock that keeps the other screens away while a job owns the Workspace.
+#include "tests/unit/test_support.hpp"
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "app/gui/acquire_wizard.hpp"
+#include "app/gui/app_model.hpp"
+#include "app/gui/headless.hpp"
+#include "app/gui/rate_plot.hpp"
+#include "app/gui/screen_evidence.hpp"
+#include "app/gui/script_runner.hpp"
+#include "forensics/case/workspace.hpp"
+#include "forensics/i18n/catalogue.hpp"
+
+using namespace shodo;
+using namespace shodo::gui;
+using shodo::unit::k_s;
+using shodo::unit::read_bytes;
+using shodo::unit::write_bytes;
+
+namespace {
+
+constexpr std::int64_t k_t0 = 1667173200LL * k_s;  // 2022-10-31 08:40 JST
+constexpr const char* k_id = "OGMC-20221031-01";
+
+AppModelOptions model_options(const std::filesystem::path& root, const Clock* clock) {
+  AppModelOptions o;
+  o.case_root = root / "case";
+  o.clock = clock;
+  return o;
+}
+
+IncidentInfo incident() {
+  IncidentInfo i;
+  i.incident_id = k_id;
+  i.title = "電子カルテ停止";
+  i.facility = "大阪総合医療センター";
+  return i;
+}
+
+// Deterministic, non-repeating content (an xorshift stream), so a hash over a wrong offset fails.
+std::string pseudo_random(std::size_t bytes) {
+  std::string s(bytes, '\0');
+  std::uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (std::size_t i = 0; i < bytes; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    s[i] = static_cast<char>(x >> 32);
+  }
+  return s;
+}
+
+// Runs a script to its end with a wall-clock budget (the job runs on its own thread, so frames
+// are spaced a little to let it work), failing the test with the script's own message.
+void run_script(HeadlessGui& gui, const std::string& text, double seconds = 120) {
+  auto script = ScriptRunner::parse(text, "inline");
+  REQUIRE(script.ok());
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (!script->finished() && std::chrono::steady_clock::now() < end) {
+    gui.frame(&script.value());
+    if (gui.app().evidence().job_busy()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  INFO(script->failure());
+  REQUIRE(script->finished());
+  REQUIRE(script->exit_code() == 0);
+}
+
+void frames(HeadlessGui& gui, int n) {
+  for (int i = 0; i < n; ++i) gui.frame();
+}
+
+struct Fixture {
+  shodo::unit::TempDir dir;
+  FixedClock clock{shodo::unit::reading(k_t0, 1000 * k_s)};
+  std::unique_ptr<AppModel> model;
+  std::unique_ptr<HeadlessGui> gui;
+  std::filesystem::path source, dest;
+  std::string content;
+
+  explicit Fixture(std::size_t source_bytes) {
+    i18n::set_lang(i18n::Lang::ja);
+    source = dir.path() / "evidence-src" / "disk.img";
+    dest = dir.path() / "dest";
+    std::filesystem::create_directories(source.parent_path());
+    std::filesystem::create_directories(dest);
+    content = pseudo_random(source_bytes);
+    write_bytes(source, content);
+    model = std::make_unique<AppModel>(model_options(dir.path(), &clock));
+    REQUIRE(model->set_operator({"山田 花子", {"CSIRT"}}));
+    REQUIRE(model->create_incident(incident()));
+    gui = std::make_unique<HeadlessGui>(*model, ImVec2(1024, 768));
+  }
+  // Wizard up to the preflight step with an image-file source, raw, SHA-256 + MD5.
+  std::string to_preflight(const std::filesystem::path& destination) const {
+    return "screen evidence\nexpect_screen evidence\nclick ev.tab.acquire\nclick acq.src.image_path\ntype " +
+           source.string() + "\nclick acq.next\nclick acq.dest.dir\ntype " + destination.string() +
+           "\nclick acq.hash.md5\nclick acq.next\nclick acq.case.description\ntype 検証用イメージファイル\n"
+           "click acq.case.witness\ntype 佐藤 次郎\nclick acq.case.dest_serial\ntype DEST-0001\nclick acq.next\n"
+           "wait_frames 2\nexpect_tag acq.start\n";
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the wizard images a 4 MiB file: verified result, hashes, register of source and image", "[gui][evidence]") {
+  Fixture f(4u << 20);
+  HeadlessGui& gui = *f.gui;
+  run_script(gui, f.to_preflight(f.dest));
+  AcquireWizard& w = gui.app().evidence().wizard();
+  REQUIRE(w.step() == WizardStep::preflight);
+  REQUIRE(w.preflight());
+  CHECK(w.preflight()->can_start());
+  REQUIRE(w.start_enabled(*f.model));
+  CHECK(w.form().format == 0);
+  CHECK(w.form().md5);
+  CHECK(w.form().name == std::string(k_id) + "-E002");  // the image's evidence number
+
+  run_script(gui, "click acq.start\nwait_job 120\nwait_frames 3\nexpect_no_error\nexpect_tag acq.res.outcome\n");
+  REQUIRE(w.step() == WizardStep::verify);
+  REQUIRE(w.result());
+  INFO((w.result()->ok() ? std::string() : w.result()->error().describe(false)));
+  REQUIRE(w.result()->ok());
+  const acquire::AcquireResult& r = w.result()->value();
+  CHECK(r.outcome == acquire::Outcome::complete);
+  CHECK(r.verified);
+  CHECK(r.record.outcome == "complete");
+  CHECK(r.record.bytes_covered == f.content.size());
+  CHECK(r.record.bad_sectors == 0);
+
+  // SHA-256 of the source as computed here, independently (openssl CLI), and of the image file.
+  const std::string want = shodo::unit::openssl_sha256_file(f.source);
+  REQUIRE(want.size() == 64);
+  std::string sha256, md5;
+  for (const auto& h : r.record.source_hashes) {
+    if (h.algo == HashAlgo::sha256) sha256 = h.hex;
+    if (h.algo == HashAlgo::md5) md5 = h.hex;
+  }
+  CHECK(sha256 == want);
+  CHECK(md5 == shodo::unit::run_command("openssl dgst -md5 -r '" + f.source.string() + "'").substr(0, 32));
+  const auto image = f.dest / (std::string(k_id) + "-E002.raw");
+  REQUIRE(std::filesystem::exists(image));
+  CHECK(shodo::unit::openssl_sha256_file(image) == want);
+  // Verification MATCH for each algorithm of the image re-read, shown in the result panel.
+  int matches = 0;
+  for (const auto& c : r.record.verification)
+    if (c.what == "image_reread") {
+      CHECK(c.done);
+      CHECK(c.match);
+      ++matches;
+    }
+  CHECK(matches == 2);
+  run_script(gui, "expect_tag acq.res.verify.0\nexpect_tag acq.res.hash.sha256\n");
+
+  // The register now lists the source and its image, derived from it.
+  const auto& items = gui.app().evidence().items();
+  REQUIRE(items.size() == 2);
+  CHECK(items[0].evidence_no == std::string(k_id) + "-E001");
+  CHECK(items[0].description == "検証用イメージファイル");
+  CHECK(items[0].witness.name == "佐藤 次郎");
+  CHECK(items[1].evidence_no == std::string(k_id) + "-E002");
+  CHECK(items[1].derived_from == items[0].evidence_no);
+  CHECK(items[1].item_type == evidence::ItemType::disk_image);
+  REQUIRE(items[1].primary_sha256());
+  CHECK(items[1].primary_sha256()->value == want);
+  REQUIRE(items[1].acquisition);
+  CHECK(items[1].acquisition->destination_medium_serial == "DEST-0001");
+  CHECK(items[1].acquisition->outcome == "completed");
+  // The chronology has the start and end of the acquisition (written by the worker).
+  bool started = false, ended = false;
+  for (const auto& e : f.model->entries()) {
+    started = started || e.system_event == "acquisition_started";
+    ended = ended || (e.system_event == "acquisition_ended" && e.content.find("verify MATCH") != std::string::npos);
+  }
+  CHECK(started);
+  CHECK(ended);
+
+  // Custody: EV-01 label and EV-02 custody form of the image into the incident's folder.
+  run_script(gui, "click acq.next\nclick acq.cust.label.1\nclick acq.cust.form.1\nwait_frames 3\nexpect_no_error\n"
+                  "expect_tag acq.cust.path.1\n");
+  REQUIRE(w.step() == WizardStep::custody);
+  REQUIRE(w.outputs().size() == 2);
+  for (const auto& o : w.outputs()) {
+    INFO(o.file.path);
+    CHECK(o.evidence_no == std::string(k_id) + "-E002");
+    REQUIRE(std::filesystem::exists(o.file.path));
+    CHECK(read_bytes(o.file.path).rfind("%PDF", 0) == 0);
+    CHECK(o.file.path.string().find(f.model->workspace()->dir().string()) == 0);
+  }
+
+  // A transfer of the image, through the register tab and the dialog.
+  run_script(gui, "click ev.tab.register\nclick ev.reg.row.1\nclick ev.reg.transfer\nwait_frames 2\nclick tr.to\n"
+                  "type 鈴木 三郎\nclick tr.to_org\ntype 県警 サイバー犯罪対策課\nclick tr.purpose.2\nclick tr.seal.1\n"
+                  "click tr.ok\nwait_frames 3\nexpect_no_error\nexpect_tag ev.reg.transfer.0\n");
+  const auto& after = gui.app().evidence().items();
+  REQUIRE(after.size() == 2);
+  CHECK(after[1].current_custodian.name == "鈴木 三郎");
+  auto reg = evidence::EvidenceRegister::open(*f.model->workspace());
+  REQUIRE(reg.ok());
+  const auto transfers = reg->transfers_of(after[1].evidence_no);
+  REQUIRE(transfers.size() == 1);
+  CHECK(transfers[0].from.name == "山田 花子");
+  CHECK(transfers[0].purpose == "police_submission");
+  CHECK(transfers[0].seal_intact == std::optional<bool>(true));
+}
+
+TEST_CASE("a blocking preflight (destination missing) disables Start", "[gui][evidence]") {
+  Fixture f(1u << 20);
+  HeadlessGui& gui = *f.gui;
+  const auto missing = f.dir.path() / "no-such-folder";
+  run_script(gui, f.to_preflight(missing));
+  AcquireWizard& w = gui.app().evidence().wizard();
+  REQUIRE(w.step() == WizardStep::preflight);
+  REQUIRE(w.preflight());
+  CHECK_FALSE(w.preflight()->can_start());
+  bool dest_ng = false;
+  for (const auto& c : w.preflight()->checks) dest_ng = dest_ng || (c.id == "dest_exists" && !c.ok && c.blocking);
+  CHECK(dest_ng);
+  CHECK_FALSE(w.start_enabled(*f.model));
+  // Clicking the disabled button starts nothing and writes nothing.
+  const std::size_t entries = f.model->entries().size();
+  run_script(gui, "click acq.start\nwait_frames 5\n");
+  CHECK_FALSE(gui.app().evidence().job_busy());
+  CHECK(w.step() == WizardStep::preflight);
+  CHECK_FALSE(w.result());
+  CHECK(f.model->entries().size() == entries);
+  CHECK(gui.app().evidence().items().empty());
+  // Once the folder exists, checking again enables Start.
+  std::filesystem::create_directories(missing);
+  run_script(gui, "click acq.pf.recheck\nwait_frames 2\n");
+  CHECK(w.preflight()->can_start());
+  CHECK(w.start_enabled(*f.model));
+}
+
+TEST_CASE("while a job owns the Workspace the other screens and recording are locked; cancel asks first",
+          "[gui][evidence]") {
+  Fixture f(32u << 20);
+  HeadlessGui& gui = *f.gui;
+  run_script(gui, f.to_preflight(f.dest));
+  AcquireWizard& w = gui.app().evidence().wizard();
+  REQUIRE(w.start_enabled(*f.model));
+  // Paused straight away (the pipeline waits between blocks), so the job is surely still running.
+  UiContext& ctx = gui.app().context();
+  REQUIRE(w.start(ctx));
+  w.job().set_paused(true);
+  frames(gui, 3);
+  REQUIRE(gui.app().evidence().job_busy());
+  CHECK(w.step() == WizardStep::run);
+  run_script(gui, "expect_tag ev.busy_banner\nexpect_tag acq.run.plot\nclick nav.chronology\nwait_frames 2\n"
+                  "expect_screen evidence\nkey f1\nwait_frames 2\nexpect_screen evidence\n");
+  gui.app().show(Screen::home);  // even a direct switch comes back
+  frames(gui, 2);
+  CHECK(gui.app().screen() == Screen::evidence);
+  // Cancel needs the confirmation; "keep going" keeps it running.
+  run_script(gui, "click acq.cancel\nwait_frames 2\nclick acq.cancel.no\nwait_frames 2\n");
+  CHECK_FALSE(w.job().cancel_requested());
+  CHECK(gui.app().evidence().job_busy());
+  run_script(gui, "click acq.cancel\nwait_frames 2\nclick acq.cancel.yes\nwait_job 60\nwait_frames 3\nexpect_no_error\n");
+  REQUIRE(w.result());
+  REQUIRE(w.result()->ok());
+  CHECK(w.result()->value().outcome == acquire::Outcome::cancelled);
+  CHECK(w.result()->value().record.source_hashes.empty());  // no whole-source hash for a partial image
+  // Unlocked again; the register shows the aborted image.
+  run_script(gui, "screen chronology\nexpect_screen chronology\nscreen evidence\n");
+  const auto& items = gui.app().evidence().items();
+  REQUIRE(items.size() == 2);
+  REQUIRE(items[1].acquisition);
+  CHECK(items[1].acquisition->outcome == "aborted");
+}
+
+TEST_CASE("rate plot keeps the newest samples in order at a steady interval", "[gui][evidence]") {
+  RatePlot p;
+  CHECK(p.size() == 0);
+  CHECK(p.add(0.0, 10e6));
+  CHECK_FALSE(p.add(0.5, 99e6));  // within the interval: not taken
+  CHECK(p.add(1.0, 20e6));
+  REQUIRE(p.size() == 2);
+  CHECK(p.at(0) == Approx(10.0f));
+  CHECK(p.at(1) == Approx(20.0f));
+  for (std::size_t i = 0; i < RatePlot::k_capacity + 5; ++i) p.add(2.0 + static_cast<double>(i), static_cast<double>(i) * 1e6);
+  REQUIRE(p.size() == RatePlot::k_capacity);
+  CHECK(p.at(0) == Approx(5.0f));  // the oldest kept
+  CHECK(p.at(RatePlot::k_capacity - 1) == Approx(static_cast<float>(RatePlot::k_capacity + 4)));
+  CHECK(p.peak() == Approx(static_cast<float>(RatePlot::k_capacity + 4)));
+  p.clear();
+  CHECK(p.size() == 0);
+}
