@@ -10,13 +10,4 @@ shodo_build "$SHODO_ROOT/build/test" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHODO_W
 shodo_build "$SHODO_ROOT/build/asan" -DCMAKE_BUILD_TYPE=Debug -DSHODO_WERROR=ON -DSHODO_SANITIZE=ON -DSHODO_BUILD_GUI=OFF
 (cd "$SHODO_ROOT/build/asan" && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$SHODO_ROOT/tests/lsan.supp:print_suppressions=0" \
    ctest --output-on-failure -j"$jobs" -L unit)
-# --- bootable image (issue 4) ---------------------------------------------------------------
-# Builds the live image (build-usb.sh --fast: zstd squashfs; the Debian base is cached in
-# /var/cache/shodo-image and rebuilt when image/packages changes, everything else of image/ is
-# applied fresh) and boots it in QEMU: BIOS, UEFI, UEFI Secure Boot, display + screenshot, then
-# checks build-usb.sh --write on a loop device (tests/image/smoke.sh, docs/usb-image.en.md §10).
-shodo_install_packages $SHODO_IMAGE_PKGS
-"$SHODO_ROOT/build-usb.sh" --fast
-"$SHODO_ROOT/tests/image/smoke.sh"
-# --- end of bootable image ---------------------------------------------------------------------
 echo "shodo: all tests passed"

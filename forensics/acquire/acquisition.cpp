@@ -803,8 +803,10 @@ struct Job {
           img = std::move(o.value());
         }
         const std::uint64_t piece = req.format == ImageFormat::split ? effective_segment(req) : 0;
-        PipelineResult vr = piece ? hash_source_pieces(*img, req.algos, piece, progress, cancel)
-                                  : hash_source(*img, req.algos, progress, cancel);
+        std::vector<HashAlgo> all_algos;  // requested + stored in the image (E01: MD5, SHA-1)
+        for (const auto& h : pr.hashes) all_algos.push_back(h.algo);
+        PipelineResult vr = piece ? hash_source_pieces(*img, all_algos, piece, progress, cancel)
+                                  : hash_source(*img, all_algos, progress, cancel);
         for (const auto& h : pr.hashes) {
           VerifyCheck c;
           c.what = label;
@@ -865,7 +867,9 @@ struct Job {
       }
       if (req.verify_source) {
         phase(3);
-        PipelineResult sr = hash_source(source, req.algos, progress, cancel);
+        std::vector<HashAlgo> all_algos;
+        for (const auto& h : pr.hashes) all_algos.push_back(h.algo);
+        PipelineResult sr = hash_source(source, all_algos, progress, cancel);
         for (const auto& h : pr.hashes) {
           VerifyCheck c;
           c.what = "source_reread";
@@ -957,9 +961,10 @@ struct Job {
     for (const auto& c : R.verification) {
       if (!c.done) continue;
       evidence::VerificationEvent v;
-      v.what = c.what;
+      // The register knows image_reread / source_reread; the kind of check goes into the detail.
+      v.what = c.what == "source_reread" ? "source_reread" : "image_reread";
       v.match = c.match;
-      v.detail = c.algo + " expected " + c.expected + " actual " + c.actual;
+      v.detail = c.what + " " + c.algo + " expected " + c.expected + " actual " + c.actual;
       if (auto st = reg->record_verification(ws, c.what == "source_reread" ? src_no : img_no, v); !st) return st.error();
     }
     std::string hashes;
@@ -1051,8 +1056,9 @@ Result<ImageVerifyResult> verify_image(const fs::path& image, Progress& progress
       json j = json::parse(text.value(), nullptr, false);
       if (!j.is_discarded()) {
         res.image_evidence_no = j.value("image_evidence_no", "");
-        for (auto& [k, v] : j.value("source_hashes", json::object()).items())
-          if (auto a = parse_hash_algos(k); a) expected.push_back({a->front(), v.get<std::string>()});
+        const json hashes = j.value("source_hashes", json::object());  // a named copy: items() must not outlive it
+        for (const auto& [k, v] : hashes.items())
+          if (auto a = parse_hash_algos(k); a && v.is_string()) expected.push_back({a->front(), v.get<std::string>()});
       }
     }
   }

@@ -42,6 +42,8 @@ mkdir -p "$T/mnt" "$T/out"
 BADSECTOR_BAD=$BAD "$FUSE" "$T/backing" "$T/mnt" || fail "badsector_fs mount"
 for _ in $(seq 50); do [ -e "$T/mnt/disk.img" ] && break; sleep 0.1; done
 LOOP=$(losetup -f --show "$T/mnt/disk.img") || fail "losetup"
+# A loop device keeps a BLKROSET flag across detach/attach: start from writable.
+blockdev --setrw "$LOOP"
 [ "$(blockdev --getro "$LOOP")" = 0 ] || fail "loop device should start writable"
 BEFORE=$(sha256sum < "$T/backing" | cut -d' ' -f1)
 

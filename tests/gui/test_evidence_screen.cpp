@@ -238,7 +238,7 @@ TEST_CASE("a blocking preflight (destination missing) disables Start", "[gui][ev
   CHECK(w.start_enabled(*f.model));
 }
 
-TEST_CASE("while a job owns the Workspace the other screens and recording are locked; cancel asks first",
+TEST_CASE("while a job owns the Workspace the other screens and recording are locked — cancel asks first",
           "[gui][evidence]") {
   Fixture f(32u << 20);
   HeadlessGui& gui = *f.gui;

@@ -87,7 +87,7 @@ TEST_CASE("evidence: an added item folds back with every field, Japanese text in
   CHECK_FALSE(again->find(std::string(k_incident) + "-E099").has_value());
 }
 
-TEST_CASE("evidence: acquisition and hashes survive; the image item refers to its source", "[evidence]") {
+TEST_CASE("evidence: acquisition and hashes survive — the image item refers to its source", "[evidence]") {
   EvFixture fx;
   auto ws = fx.create();
   auto reg = EvidenceRegister::open(*ws).value();
@@ -184,7 +184,7 @@ TEST_CASE("evidence: numbering E001, E002, sub-items E001-01, E001-02", "[eviden
   CHECK(reg.items().size() == 3);
 }
 
-TEST_CASE("evidence: a transfer makes the receiver the current custodian; seals follow", "[evidence]") {
+TEST_CASE("evidence: a transfer makes the receiver the current custodian — seals follow", "[evidence]") {
   EvFixture fx;
   auto ws = fx.create();
   auto reg = EvidenceRegister::open(*ws).value();
@@ -251,7 +251,7 @@ TEST_CASE("evidence: a transfer makes the receiver the current custodian; seals 
   CHECK(reopened.record_transfer(*ws, bad).error().code == ErrorCode::not_found);
 }
 
-TEST_CASE("evidence: storage, disposition and field updates fold; fixed fields cannot be updated", "[evidence]") {
+TEST_CASE("evidence: storage, disposition and field updates fold — fixed fields cannot be updated", "[evidence]") {
   EvFixture fx;
   auto ws = fx.create();
   auto reg = EvidenceRegister::open(*ws).value();
@@ -279,7 +279,8 @@ TEST_CASE("evidence: storage, disposition and field updates fold; fixed fields c
   CHECK(got->disposition->action == "retained");
   CHECK(got->disposition->by.name == "山田 花子");
   // The update event keeps the previous value and the reason.
-  const auto& ev = EvidenceRegister::open(*ws).value().events()[2];
+  const auto reopened = EvidenceRegister::open(*ws).value();  // a named copy: ev must not dangle
+  const auto& ev = reopened.events()[2];
   CHECK(ev.event == "item_updated");
   CHECK(ev.payload["previous"]["serial_no"] == "S4E7NX0M123456");
   CHECK(ev.payload["previous"]["asset_id"].is_null());
@@ -455,7 +456,7 @@ TEST_CASE("evidence: a deleted line, an inserted line and a cut-off end are foun
   }
 }
 
-TEST_CASE("evidence: JSON of an item round-trips; wrong types name the field", "[evidence]") {
+TEST_CASE("evidence: JSON of an item round-trips — wrong types name the field", "[evidence]") {
   EvidenceItem in = sample_image("OGMC-20221031-01-E001");
   in.evidence_no = "OGMC-20221031-01-E002";
   in.case_no = k_incident;

@@ -126,7 +126,7 @@ TEST_CASE("evidence QR: qrencode matrix of an evidence number (version 2, finder
   CHECK(qr_matrix("OGMC-20221031-01-E001-01").value().size <= 29);
 }
 
-TEST_CASE("EV-01 label: 90×50 mm, number, Japanese description, hash prefix; the printed QR is the matrix", "[evidence][pdf]") {
+TEST_CASE("EV-01 label: 90×50 mm, number, Japanese description, hash prefix — the printed QR is the matrix", "[evidence][pdf]") {
   Setup s;
   const fs::path out = s.fx.dir / "label.pdf";
   auto bytes = render_labels_pdf({s.image, s.disk}, s.info());

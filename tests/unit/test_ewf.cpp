@@ -120,7 +120,7 @@ std::unique_ptr<Sink> make_sink(const fs::path& stem, std::uint64_t size, const 
 
 }  // namespace
 
-TEST_CASE("E01: pattern round-trips byte for byte; ewfverify SUCCESS with our MD5 and SHA-1; ewfinfo shows the Japanese case data",
+TEST_CASE("E01: pattern round-trips byte for byte — ewfverify SUCCESS with our MD5 and SHA-1 — ewfinfo shows the Japanese case data",
           "[ewf]") {
   SHODO_TEST_DIR(dir);
   const std::string data = pattern(k_image_size);
@@ -199,7 +199,7 @@ TEST_CASE("E01: pattern round-trips byte for byte; ewfverify SUCCESS with our MD
   CHECK(stored->acquiry_errors.empty());
 }
 
-TEST_CASE("E01: compression none, fast and best all verify; compressed images are smaller", "[ewf]") {
+TEST_CASE("E01: compression none, fast and best all verify — compressed images are smaller", "[ewf]") {
   SHODO_TEST_DIR(dir);
   const std::string data = pattern(k_image_size, 7);
   const auto hashes = hashes_of(data);
@@ -351,7 +351,7 @@ TEST_CASE("E01: a job ended early leaves a consistent image of what was written,
   CHECK(read_image(**src) == prefix);
 }
 
-TEST_CASE("E01: finish refuses a short stream; the image can still be closed as partial", "[ewf]") {
+TEST_CASE("E01: finish refuses a short stream — the image can still be closed as partial", "[ewf]") {
   SHODO_TEST_DIR(dir);
   const std::string data = pattern(1 * k_mib, 5);
   auto sink = make_sink(dir / "short", data.size(), case_options());

@@ -123,7 +123,7 @@ TEST_CASE("pipeline: exactly the unreadable sectors are zero-filled, at the righ
   CHECK(find_hash(a.result.hashes, HashAlgo::sha256)->hex == hash_of(HashAlgo::sha256, expected));
 }
 
-TEST_CASE("pipeline: transient read errors are retried; persistent ones become bad sectors", "[acquire][bad]") {
+TEST_CASE("pipeline: transient read errors are retried — persistent ones become bad sectors", "[acquire][bad]") {
   SHODO_TEST_DIR(dir);
   auto data = disk_pattern(512 * 1024);
   {
@@ -362,7 +362,7 @@ TEST_CASE("pipeline: resume continues from the last commit and gives the whole-s
   CHECK(src.reads <= static_cast<int>((data.size() - committed) / (64 * 1024)) + 1);
 }
 
-TEST_CASE("pipeline: cancel stops the job; it is never reported complete", "[acquire]") {
+TEST_CASE("pipeline: cancel stops the job — it is never reported complete", "[acquire]") {
   SHODO_TEST_DIR(dir);
   auto data = disk_pattern(1024 * 1024);
   FakeSource src(data);

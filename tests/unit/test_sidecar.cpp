@@ -233,7 +233,7 @@ TEST_CASE("info text: an early end says NO whole-source hash and shows the parti
   CHECK(line_with(t, "検証終了 / Verification ended:").find("検証なし / no verification") != std::string::npos);
 }
 
-TEST_CASE("info text: many ranges are never truncated; odd bytes cannot break lines; missing JSON keys", "[sidecar]") {
+TEST_CASE("info text: many ranges are never truncated — odd bytes cannot break lines — missing JSON keys", "[sidecar]") {
   AcquisitionRecord r = complete_record();
   r.bad.clear();
   for (std::uint64_t i = 0; i < 3000; ++i) r.bad.push_back({(2 * i + 1) * 512, 512});
@@ -305,7 +305,7 @@ TEST_CASE("DFXML: well-formed, whole-source hashdigests, pieces and bad byte_run
   CHECK(xpath(file, "string(//*[local-name()='times']/@quality)") == "uncorrected");
 }
 
-TEST_CASE("DFXML: an early end has a partial run, no image run; odd bytes stay well-formed", "[sidecar]") {
+TEST_CASE("DFXML: an early end has a partial run, no image run — odd bytes stay well-formed", "[sidecar]") {
   SHODO_TEST_DIR(dir);
   auto r = aborted_record();
   r.device["serial"] = "SN\x01\xff<&>";
@@ -356,7 +356,7 @@ TEST_CASE("hash files: GNU format, escaped names read back by sha256sum -c", "[s
   CHECK(run_in(dir.path(), "sha256sum -c m.sha256") != 0);
 }
 
-TEST_CASE("write_sidecars: info/json/dfxml/hash files for real segments; sha256sum -c passes, then fails", "[sidecar]") {
+TEST_CASE("write_sidecars: info/json/dfxml/hash files for real segments — sha256sum -c passes, then fails", "[sidecar]") {
   SHODO_TEST_DIR(dir);
   const std::string seg1 = std::string(600000, 'x') + "first segment";
   const std::string seg2 = "second segment" + std::string(70000, '\0') + "tail";
