@@ -127,6 +127,8 @@ void print_result(const AcquireResult& r, int code) {
               << c.actual << "\n";
   }
   std::cout << (ja ? R.verify_summary_ja : R.verify_summary_en) << "\n";
+  for (const auto& e : r.report_errors)
+    std::cout << tr("acquire.report_not_written") << ": " << (ja ? e.ja : e.en) << "\n";
   std::cout << tr("acquire.files") << ":\n";
   for (const auto& f : r.written) std::cout << "  " << f.string() << "\n";
   std::cout << tr("acquire.exit") << ": " << code << "\n";
@@ -199,6 +201,7 @@ int run_acquire(const Globals& g, const AcquireArgs& a) {
   CancelToken cancel;
   g_cancel = &cancel;
   std::signal(SIGINT, on_sigint);
+  std::signal(SIGXFSZ, SIG_IGN);  // a file-size limit is an EFBIG error the job reports, never a kill
   AcquireCallbacks cb;
   cb.on_preflight = [&](const Preflight& p) {
     if (!g.json) print_preflight(p);
@@ -212,10 +215,12 @@ int run_acquire(const Globals& g, const AcquireArgs& a) {
   std::signal(SIGINT, SIG_DFL);
   g_cancel = nullptr;
   if (!r) return report_error(r.error());
-  const int code = exit_code_for_outcome(r->outcome, r->verified);
+  int code = exit_code_for_outcome(r->outcome, r->verified);
+  if (code == 0 && !r->report_errors.empty()) code = 12;  // the image is fine, its report is not beside it
   if (g.json) {
     auto j = to_json(r->record);
     j["exit_code"] = code;
+    for (const auto& e : r->report_errors) j["report_errors"].push_back({{"ja", e.ja}, {"en", e.en}});
     std::cout << j.dump(2) << "\n";
   } else {
     print_result(r.value(), code);

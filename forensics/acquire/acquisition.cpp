@@ -915,17 +915,19 @@ struct Job {
     const std::string json_text = to_json(R).dump(2) + "\n";
     std::string cmdline = "shodo acquire " + req.source.string() + " --dest " + req.dest_dir.string() + " --name " + req.name +
                           " --format " + to_string(req.format);
-    for (const fs::path& dir : {req.dest_dir}) {
-      auto w = write_sidecars(R, dir, req.name, json_text, cmdline, hash_files);
-      if (!w) return w.error();
-      for (auto& f : sinks.front()->files()) out.written.push_back(f);
+    // A sidecar that cannot be written (a full destination) does not lose the job: the register
+    // and the chronology below still get the record, and the failure is reported.
+    for (auto& f : sinks.front()->files()) out.written.push_back(f);
+    if (auto w = write_sidecars(R, req.dest_dir, req.name, json_text, cmdline, hash_files); w)
       for (auto& f : w.value()) out.written.push_back(f);
-    }
+    else
+      out.report_errors.push_back(w.error());
     if (req.second_dest_dir) {
-      auto w = write_sidecars(R, *req.second_dest_dir, req.name, json_text, cmdline, {});
-      if (!w) return w.error();
       for (auto& f : sinks[1]->files()) out.written.push_back(f);
-      for (auto& f : w.value()) out.written.push_back(f);
+      if (auto w = write_sidecars(R, *req.second_dest_dir, req.name, json_text, cmdline, {}); w)
+        for (auto& f : w.value()) out.written.push_back(f);
+      else
+        out.report_errors.push_back(w.error());
     }
     std::error_code ec;
     if (complete) fs::remove(state.path, ec);  // nothing left to resume
@@ -973,7 +975,8 @@ struct Job {
         "acquisition_ended",
         "取得終了 / acquisition ended: " + img_no + " " + R.outcome + ", " + std::to_string(pr.bytes_covered) + "/" +
             std::to_string(sinfo.size) + " bytes, " + std::to_string(pr.bad_sectors) + " unreadable sectors, " +
-            (complete ? (out.verified ? "verify MATCH" : "verify MISMATCH") : "NO whole-source hash; partial:") + hashes,
+            (complete ? (out.verified ? "verify MATCH" : "verify MISMATCH") : "NO whole-source hash; partial:") + hashes +
+            (out.report_errors.empty() ? "" : "; report not written next to the image: " + out.report_errors.front().en),
         {src_no, img_no});
     if (!e) return e.error();
     progress.finished.store(true);

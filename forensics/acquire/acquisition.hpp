@@ -140,6 +140,9 @@ struct AcquireResult {
   bool verified = false;               // every verification that ran matched
   std::vector<std::filesystem::path> written;  // image files and sidecars
   std::optional<Error> error;
+  // Reports next to the image that could not be written (e.g. the destination ran full). The
+  // job's record still reaches the evidence register and the chronology on the case volume.
+  std::vector<Error> report_errors;
 };
 
 // Runs a whole job. Refuses (Error) when preflight fails; otherwise always returns a result,
