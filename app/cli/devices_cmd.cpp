@@ -89,7 +89,8 @@ std::string mounts_text(const std::vector<acquire::MountUse>& ms) {
 void print_device(const acquire::BlockDevice& d, bool ja) {
   std::cout << d.path << "  [" << d.transport << "]  " << or_unknown(d.model);
   std::cout << "  " << tr("devices.label.serial") << ": " << or_unknown(d.serial);
-  if (d.read_only) std::cout << "  " << tr("devices.ro_badge");
+  // Every device carries a badge: read-only now, or writable until shodo sets it read-only.
+  std::cout << "  " << tr(d.read_only ? "devices.ro_badge" : "devices.rw_badge");
   std::cout << "\n";
   std::cout << "  " << tr("devices.label.size") << ": " << grouped(d.size_bytes) << " " << tr("devices.bytes") << " ("
             << human_size(d.size_bytes) << ")  " << tr("devices.label.sectors") << ": " << d.logical_sector << "/"
@@ -110,7 +111,7 @@ void print_device(const acquire::BlockDevice& d, bool ja) {
     for (const auto& p : d.partitions)
       std::cout << "    " << p.name << "  " << tr("devices.label.start") << " " << grouped(p.start_bytes) << "  "
                 << tr("devices.label.size") << " " << grouped(p.size_bytes) << " (" << human_size(p.size_bytes) << ")  "
-                << fs_text(p.fs_type, p.fs_label) << (p.read_only ? "  " + std::string(tr("devices.ro_badge")) : "")
+                << fs_text(p.fs_type, p.fs_label) << "  " << tr(p.read_only ? "devices.ro_badge" : "devices.rw_badge")
                 << "  " << mounts_text(p.mounts) << "\n";
   }
   std::cout << "  " << tr("devices.label.mounts") << ": " << mounts_text(d.mounts) << "\n";
