@@ -12,6 +12,7 @@
 
 #include "app/cli/session.hpp"
 #include "forensics/acquire/acquisition.hpp"
+#include "forensics/core/atomic_file.hpp"
 #include "forensics/i18n/catalogue.hpp"
 
 namespace shodo::cli {
@@ -195,7 +196,18 @@ int run_acquire(const Globals& g, const AcquireArgs& a) {
     print_preflight(pf);
     return pf.can_start() ? 0 : exit_code_for(pf.refusal().code);
   }
-  auto ws = open_workspace(g, true);
+  // --resume: the state file names its incident and case root; they apply unless given.
+  Globals gg = g;
+  if (!a.resume.empty()) {
+    auto text = read_file(a.resume);
+    if (!text) return report_error(text.error());
+    const auto st = nlohmann::json::parse(text.value(), nullptr, false);
+    if (st.is_object()) {
+      if (gg.incident.empty()) gg.incident = st.value("incident_id", "");
+      if (gg.case_root.empty()) gg.case_root = st.value("case_root", "");
+    }
+  }
+  auto ws = open_workspace(gg, true);
   if (!ws) return report_error(ws.error());
   Progress progress;
   CancelToken cancel;

@@ -507,7 +507,15 @@ std::vector<fs::path> existing_segments(const fs::path& stem) {
 
 struct Job {
   Job(Workspace& w, AcquireRequest r, Progress& p, const CancelToken& c, const AcquireCallbacks& callbacks)
-      : ws(w), req(std::move(r)), progress(p), cancel(c), cb(callbacks) {}
+      : ws(w), req(std::move(r)), progress(p), cancel(c), cb(callbacks) {
+    // Absolute paths: the record and the state file must still name the files from another
+    // working directory (--resume after a reboot).
+    std::error_code ec;
+    if (auto a = fs::absolute(req.dest_dir, ec); !ec) req.dest_dir = a;
+    if (req.second_dest_dir)
+      if (auto a = fs::absolute(*req.second_dest_dir, ec); !ec) req.second_dest_dir = a;
+    if (auto a = fs::absolute(req.source, ec); !ec) req.source = a;
+  }
   Workspace& ws;
   AcquireRequest req;
   Progress& progress;
@@ -699,7 +707,8 @@ struct Job {
         if (!s) return s.error();
         sinks.push_back(std::move(s.value()));
       } else {
-        auto s = create_raw_sink(stem, effective_segment(req), resuming ? resume_from : 0);
+        auto s = create_raw_sink(stem, effective_segment(req),
+                                 resuming ? std::optional<std::uint64_t>(resume_from) : std::nullopt);
         if (!s) return s.error();
         sinks.push_back(std::move(s.value()));
       }

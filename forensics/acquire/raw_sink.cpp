@@ -47,8 +47,16 @@ class RawSink final : public Sink {
 
   std::string kind() const override { return m_segment_bytes ? "split" : "raw"; }
 
-  Status open_at(std::uint64_t resume_from) {
+  Status open_at(std::optional<std::uint64_t> resume) {
+    // Resume with nothing committed: whatever was written is unconfirmed, start over.
+    if (resume && *resume == 0) {
+      std::error_code ec;
+      fs::remove(file_for(1), ec);
+      for (std::size_t index = 2; m_segment_bytes && fs::exists(file_for(index), ec); ++index) fs::remove(file_for(index), ec);
+      if (auto st = fsync_directory(m_base.parent_path()); !st) return st;
+    }
     // Resume: keep the first resume_from bytes of the existing files, drop everything after.
+    const std::uint64_t resume_from = resume.value_or(0);
     if (resume_from > 0) {
       std::uint64_t remaining = resume_from;
       std::size_t index = 1;
@@ -190,7 +198,8 @@ class RawSink final : public Sink {
 
 }  // namespace
 
-Result<std::unique_ptr<Sink>> create_raw_sink(const fs::path& base, std::uint64_t segment_bytes, std::uint64_t resume_from) {
+Result<std::unique_ptr<Sink>> create_raw_sink(const fs::path& base, std::uint64_t segment_bytes,
+                                              std::optional<std::uint64_t> resume_from) {
   auto sink = std::make_unique<RawSink>(base, segment_bytes);
   if (auto st = sink->open_at(resume_from); !st) return st.error();
   return std::unique_ptr<Sink>(std::move(sink));

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,9 +49,10 @@ inline constexpr std::uint64_t k_default_segment_bytes = 2047ull * 1024 * 1024;
 std::filesystem::path segment_path(const std::filesystem::path& base, std::size_t index);
 
 // Raw image in one file (segment_bytes == 0) or split into segments.
-// Refuses to overwrite an existing file (already_exists) unless resume_from > 0, in which
-// case the existing files are truncated to resume_from bytes in all and appended to.
+// Refuses to overwrite an existing file (already_exists) unless resuming: then the existing
+// files are truncated to *resume_from bytes in all (0: nothing was committed, they are removed)
+// and appended to.
 Result<std::unique_ptr<Sink>> create_raw_sink(const std::filesystem::path& base, std::uint64_t segment_bytes,
-                                              std::uint64_t resume_from = 0);
+                                              std::optional<std::uint64_t> resume_from = std::nullopt);
 
 }  // namespace shodo::acquire

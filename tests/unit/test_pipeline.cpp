@@ -242,6 +242,12 @@ TEST_CASE("pipeline: split output, read back as one stream, and piecewise hashes
   auto again = create_raw_sink(dir / "img", 300000);
   REQUIRE_FALSE(again.ok());
   CHECK(again.error().code == ErrorCode::already_exists);
+  // Resuming with nothing committed: the unconfirmed segments go, writing starts at byte 0.
+  auto restart = create_raw_sink(dir / "img", 300000, std::uint64_t{0});
+  REQUIRE(restart.ok());
+  CHECK_FALSE(fs::exists(segment_path(dir / "img", 2)));
+  CHECK(fs::file_size(segment_path(dir / "img", 1)) == 0);
+  CHECK(restart.value()->bytes_written() == 0);
 }
 
 TEST_CASE("pipeline: a second destination gets the same bytes", "[acquire]") {
