@@ -933,7 +933,7 @@ struct Job {
       out.report_errors.push_back(w.error());
     if (req.second_dest_dir) {
       for (auto& f : sinks[1]->files()) out.written.push_back(f);
-      if (auto w = write_sidecars(R, *req.second_dest_dir, req.name, json_text, cmdline, {}); w)
+      if (auto w = write_sidecars(R, *req.second_dest_dir, req.name, json_text, cmdline, hash_files); w)
         for (auto& f : w.value()) out.written.push_back(f);
       else
         out.report_errors.push_back(w.error());

@@ -58,4 +58,16 @@ PY
 "$BIN" chrono list --json >"$T/chrono.json" || fail "chrono list"
 grep -q acquisition_resumed "$T/chrono.json" || fail "no acquisition_resumed entry"
 
+# A second destination gets the same segments and its own report and hash files.
+cd "$T"
+head -c $((5 << 20)) /dev/urandom >"$T/small.img"
+mkdir -p "$T/a" "$T/b"
+"$BIN" acquire small.img --dest a --second-dest b --name x --format split --segment-size 2M --hash md5 >"$T/two.out" 2>&1 \
+  || { cat "$T/two.out"; fail "two destinations"; }
+for d in a b; do
+  (cd "$T/$d" && md5sum -c --strict --quiet x.md5 && sha256sum -c --strict --quiet x.sha256) || fail "hash files in $d"
+  [ -s "$T/$d/x.info.txt" ] && [ -s "$T/$d/x.json" ] && [ -s "$T/$d/x.dfxml" ] || fail "report files in $d"
+  cat "$T/$d"/x.0* | cmp -s - "$T/small.img" || fail "image in $d differs from the source"
+done
+grep -q "second_image_reread" "$T/two.out" || fail "the second copy must be verified too"
 echo "PASS"
