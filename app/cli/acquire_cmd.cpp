@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 #include "app/cli/session.hpp"
 #include "forensics/acquire/acquisition.hpp"
 #include "forensics/core/atomic_file.hpp"
+#include "forensics/evidence/evidence.hpp"
 #include "forensics/i18n/catalogue.hpp"
 
 namespace shodo::cli {
@@ -24,9 +26,21 @@ namespace {
 
 CancelToken* g_cancel = nullptr;
 
-extern "C" void on_sigint(int) {
+extern "C" void on_sigint(int sig) {
   if (g_cancel) g_cancel->cancel();
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends at once
+  std::signal(sig, SIG_DFL);  // a second Ctrl-C ends at once
+}
+
+// Exit status of a preflight refusal: the destination's problems share the job's destination
+// status (12), a missing source is 3, anything else is invalid input (2).
+int preflight_exit(const Preflight& p) {
+  for (const auto& c : p.checks)
+    if (!c.ok && c.blocking) {
+      if (c.id.rfind("dest", 0) == 0) return 12;
+      if (c.id == "source_exists") return 3;
+      return 2;
+    }
+  return 0;
 }
 
 // Sizes like "2047M", "1G", "512K", "4096".
@@ -78,13 +92,16 @@ class ProgressPrinter {
 
  private:
   void draw(const ProgressSnapshot& s) {
+    if (s.phase == 0) return;  // preflight is still printing its checks
     const double frac = s.total ? static_cast<double>(s.done) / static_cast<double>(s.total) : 0;
     const int width = 30;
     const int filled = static_cast<int>(frac * width);
     std::string bar(static_cast<std::size_t>(filled), '#');
     bar += std::string(static_cast<std::size_t>(width - filled), '.');
-    const char* phase = s.phase == 2 ? tr("acquire.phase.verify_image") : s.phase == 3 ? tr("acquire.phase.verify_source")
-                                                                                       : tr("acquire.phase.acquire");
+    const char* phase = s.phase == 2   ? tr("acquire.phase.verify_image")
+                        : s.phase == 3 ? tr("acquire.phase.verify_source")
+                        : s.phase == 4 ? tr("acquire.phase.report")
+                                       : tr("acquire.phase.acquire");
     std::fprintf(stderr, "\r%s [%s] %5.1f%%  %s (%s %s)  ETA %s  %s %llu  %s: %s   ", phase, bar.c_str(), frac * 100,
                  rate_text(s.current_rate).c_str(), tr("acquire.avg"), rate_text(s.average_rate).c_str(),
                  eta_text(s.eta_s).c_str(), tr("acquire.bad_so_far"), static_cast<unsigned long long>(s.errors),
@@ -128,6 +145,8 @@ void print_result(const AcquireResult& r, int code) {
               << c.actual << "\n";
   }
   std::cout << (ja ? R.verify_summary_ja : R.verify_summary_en) << "\n";
+  if (!r.state_file.empty())
+    std::cout << tr("acquire.resume_with") << ": shodo acquire --resume " << r.state_file.string() << "\n";
   for (const auto& e : r.report_errors)
     std::cout << tr("acquire.report_not_written") << ": " << (ja ? e.ja : e.en) << "\n";
   std::cout << tr("acquire.files") << ":\n";
@@ -194,7 +213,7 @@ int run_acquire(const Globals& g, const AcquireArgs& a) {
     if (req.name.empty()) req.name = "image";
     auto pf = preflight(req, resolve_case_root(g.case_root));
     print_preflight(pf);
-    return pf.can_start() ? 0 : exit_code_for(pf.refusal().code);
+    return preflight_exit(pf);
   }
   // --resume: the state file names its incident and case root; they apply unless given.
   Globals gg = g;
@@ -212,10 +231,14 @@ int run_acquire(const Globals& g, const AcquireArgs& a) {
   Progress progress;
   CancelToken cancel;
   g_cancel = &cancel;
-  std::signal(SIGINT, on_sigint);
+  // Ctrl-C, a closed terminal or a plain kill end the job cleanly: consistent partial image,
+  // reports, state file for --resume. (Ctrl-Z suspends it; `fg` carries on.)
+  for (int sig : {SIGINT, SIGHUP, SIGTERM}) std::signal(sig, on_sigint);
   std::signal(SIGXFSZ, SIG_IGN);  // a file-size limit is an EFBIG error the job reports, never a kill
   AcquireCallbacks cb;
+  std::optional<Preflight> seen_preflight;
   cb.on_preflight = [&](const Preflight& p) {
+    seen_preflight = p;
     if (!g.json) print_preflight(p);
   };
   Result<AcquireResult> r = make_error(ErrorCode::invalid_input, "", "");
@@ -224,11 +247,18 @@ int run_acquire(const Globals& g, const AcquireArgs& a) {
     r = a.resume.empty() ? run_acquisition(*ws.value(), req, progress, cancel, cb)
                          : resume_acquisition(*ws.value(), a.resume, progress, cancel, cb);
   }
-  std::signal(SIGINT, SIG_DFL);
+  for (int sig : {SIGINT, SIGHUP, SIGTERM}) std::signal(sig, SIG_DFL);
   g_cancel = nullptr;
-  if (!r) return report_error(r.error());
+  if (!r) {
+    if (seen_preflight && !seen_preflight->can_start()) {
+      std::cerr << "shodo: " << tr("cli.error") << ": " << (i18n::japanese() ? r.error().ja : r.error().en) << "\n";
+      return preflight_exit(*seen_preflight);
+    }
+    return report_error(r.error());
+  }
   int code = exit_code_for_outcome(r->outcome, r->verified);
   if (code == 0 && !r->report_errors.empty()) code = 12;  // the image is fine, its report is not beside it
+  if (r->verify_cancelled) code = 14;
   if (g.json) {
     auto j = to_json(r->record);
     j["exit_code"] = code;
@@ -261,16 +291,41 @@ int run_verify_image(const Globals& g, const std::string& image, const std::vect
     r = verify_image(image, progress, cancel, expected);
   }
   if (!r) return report_error(r.error());
+  // The result goes on the image's evidence item (and so into the chronology) when its incident
+  // is on this case root; elsewhere the check still runs and says it was not recorded.
+  std::string recorded;
+  if (!r->image_evidence_no.empty()) {
+    Globals gg = g;
+    const auto dash_e = r->image_evidence_no.rfind("-E");
+    if (gg.incident.empty() && dash_e != std::string::npos) gg.incident = r->image_evidence_no.substr(0, dash_e);
+    auto ws = open_workspace(gg, true);
+    auto reg = ws ? evidence::EvidenceRegister::open(*ws.value()) : Result<evidence::EvidenceRegister>(ws.error());
+    if (reg && reg->find(r->image_evidence_no)) {
+      bool all = true;
+      for (const auto& c : r->checks) {
+        evidence::VerificationEvent v;
+        v.what = "image_reread";
+        v.match = c.match;
+        v.detail = "shodo verify-image " + image + ": " + c.what + " " + c.algo + " expected " + c.expected + " actual " + c.actual;
+        all = reg->record_verification(*ws.value(), r->image_evidence_no, v).ok() && all;
+      }
+      if (all) recorded = r->image_evidence_no;
+    }
+  }
   if (g.json) {
     nlohmann::json checks = nlohmann::json::array();
     for (const auto& c : r->checks)
       checks.push_back({{"what", c.what}, {"algorithm", c.algo}, {"expected", c.expected}, {"actual", c.actual}, {"match", c.match}});
-    std::cout << nlohmann::json{{"image", image}, {"match", r->match}, {"checks", checks}}.dump(2) << "\n";
+    std::cout << nlohmann::json{{"image", image}, {"match", r->match}, {"checks", checks}, {"recorded_on", recorded}}.dump(2) << "\n";
   } else {
     for (const auto& c : r->checks)
       std::cout << "[" << (c.match ? tr("acquire.match") : tr("acquire.mismatch")) << "] " << c.algo << "  " << tr("acquire.expected")
                 << " " << c.expected << "  " << tr("acquire.actual") << " " << (c.actual.empty() ? "-" : c.actual) << "\n";
     std::cout << (r->match ? tr("verify_image.ok") : tr("verify_image.bad")) << "\n";
+    if (!recorded.empty())
+      std::cout << tr("verify_image.recorded") << ": " << recorded << "\n";
+    else
+      std::cout << tr("verify_image.not_recorded") << "\n";
   }
   return r->match ? 0 : 4;
 }

@@ -90,7 +90,7 @@ void print_device(const acquire::BlockDevice& d, bool ja) {
   std::cout << d.path << "  [" << d.transport << "]  " << or_unknown(d.model);
   std::cout << "  " << tr("devices.label.serial") << ": " << or_unknown(d.serial);
   // Every device carries a badge: read-only now, or writable until shodo sets it read-only.
-  std::cout << "  " << tr(d.read_only ? "devices.ro_badge" : "devices.rw_badge");
+  std::cout << "  " << tr(!d.offered() ? "devices.excluded_badge" : d.read_only ? "devices.ro_badge" : "devices.rw_badge");
   std::cout << "\n";
   std::cout << "  " << tr("devices.label.size") << ": " << grouped(d.size_bytes) << " " << tr("devices.bytes") << " ("
             << human_size(d.size_bytes) << ")  " << tr("devices.label.sectors") << ": " << d.logical_sector << "/"

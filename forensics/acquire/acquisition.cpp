@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -483,6 +484,38 @@ std::string medium_serial_of(const fs::path& dir) {
   return dev->serial;
 }
 
+// A report beside the image that could not be written: says where, and why in a word.
+Error report_error_for(const fs::path& dir, const Error& e) {
+  const bool full = e.code == ErrorCode::no_space;
+  return make_error(e.code,
+                    "保存先 " + dir.string() + " に報告書を書けませんでした" + (full ? "（空き容量がありません）" : "") +
+                        "。内容は証拠品登録簿とクロノロジーに記録されています",
+                    "could not write the report files to " + dir.string() + (full ? " (no space left)" : "") +
+                        "; their content is recorded in the evidence register and the chronology");
+}
+
+// Reports of an earlier, interrupted run of the same job are kept, renamed
+// <name>.interrupted-N.<ext>, so the resumed run can write its own and none is lost.
+Status set_aside_reports(const fs::path& dir, const std::string& name) {
+  std::error_code ec;
+  int n = 1;
+  auto taken = [&](int k) {
+    for (const char* ext : {".info.txt", ".json", ".dfxml", ".md5", ".sha1", ".sha256", ".sha512"})
+      if (fs::exists(dir / (name + ".interrupted-" + std::to_string(k) + ext), ec)) return true;
+    return false;
+  };
+  while (taken(n)) ++n;
+  for (const char* ext : {".info.txt", ".json", ".dfxml", ".md5", ".sha1", ".sha256", ".sha512"}) {
+    const fs::path from = dir / (name + ext);
+    if (!fs::exists(from, ec)) continue;
+    const fs::path to = dir / (name + ".interrupted-" + std::to_string(n) + ext);
+    if (::rename(from.c_str(), to.c_str()) != 0)
+      return make_errno_error(ErrorCode::io_error, errno, "前回の報告書を退避できません: " + from.string(),
+                              "cannot set the earlier report aside: " + from.string());
+  }
+  return fsync_directory(dir);
+}
+
 struct StateFile {
   fs::path path;
   json base;
@@ -607,6 +640,7 @@ struct Job {
     R.tool = provenance_json();
     R.tool["libewf"] = libewf_version();
     R.device = device;
+    if (req.destination_medium_serial.empty()) req.destination_medium_serial = medium_serial_of(req.dest_dir);
     R.request = request_json(req);
     R.source_path = req.source.string();
     R.source_size = sinfo.size;
@@ -622,7 +656,6 @@ struct Job {
     R.time_quality = t_start.quality;
     R.resumed = resuming;
     R.resumed_from = resume_from;
-    if (req.destination_medium_serial.empty()) req.destination_medium_serial = medium_serial_of(req.dest_dir);
     const std::string dest_serial = req.destination_medium_serial.empty()
                                         ? "不明 / unknown (" + req.dest_dir.string() + ")"
                                         : req.destination_medium_serial;
@@ -785,7 +818,7 @@ struct Job {
     R.partial_hashes = pr.partial_hashes;
     R.pieces = pr.pieces;
     R.acquire_seconds = pr.seconds;
-    R.bottleneck = stage_key(pr.bottleneck);
+    R.bottleneck = stage_name(pr.bottleneck);
     for (const auto& f : sinks.front()->files()) R.image_files.push_back(f.filename().string());
     if (sinks.size() > 1)
       for (const auto& f : sinks[1]->files()) R.second_image_files.push_back(f.filename().string());
@@ -909,7 +942,12 @@ struct Job {
       R.verify_ended_utc_ns = evidence::now_time(ws).utc_ns;
     }
     out.verified = complete && all_match;
-    if (complete) {
+    out.verify_cancelled = complete && cancel.cancelled();
+    if (out.verify_cancelled) {
+      out.verified = false;
+      R.verify_summary_ja = "検証は中止されました: イメージは最後まで書けていますが、照合していません。shodo verify-image で検証してください";
+      R.verify_summary_en = "verification cancelled: the image was written to the end but not checked. Run shodo verify-image on it";
+    } else if (complete) {
       R.verify_summary_ja = all_match ? "検証: 一致。イメージは取得したデータと同一です。次は証拠品ラベルと保管記録（custody-form）を印刷してください"
                                       : "検証: 不一致があります。このイメージを解析に使わず、保存先の媒体を替えて取り直してください";
       R.verify_summary_en = all_match ? "verification: MATCH. The image holds exactly the data acquired. Next, print the evidence label and the custody form"
@@ -930,17 +968,18 @@ struct Job {
     if (auto w = write_sidecars(R, req.dest_dir, req.name, json_text, cmdline, hash_files); w)
       for (auto& f : w.value()) out.written.push_back(f);
     else
-      out.report_errors.push_back(w.error());
+      out.report_errors.push_back(report_error_for(req.dest_dir, w.error()));
     if (req.second_dest_dir) {
       for (auto& f : sinks[1]->files()) out.written.push_back(f);
       if (auto w = write_sidecars(R, *req.second_dest_dir, req.name, json_text, cmdline, hash_files); w)
         for (auto& f : w.value()) out.written.push_back(f);
       else
-        out.report_errors.push_back(w.error());
+        out.report_errors.push_back(report_error_for(*req.second_dest_dir, w.error()));
     }
     std::error_code ec;
     if (complete) fs::remove(state.path, ec);  // nothing left to resume
-    else if (resumable) (void)state.write(pr.bytes_covered, pr.bad, sinfo.logical_sector);
+    else if (resumable && state.write(pr.bytes_covered, pr.bad, sinfo.logical_sector).ok())
+      out.state_file = state.path;
 
     // Evidence register: outcome, hashes, verification.
     json acq = reg->find(img_no) && reg->find(img_no)->acquisition ? evidence::to_json(*reg->find(img_no)->acquisition) : json::object();
@@ -1031,6 +1070,9 @@ Result<AcquireResult> resume_acquisition(Workspace& ws, const fs::path& state_fi
   // The image files must still hold what the state file says was committed.
   if (job.req.format == ImageFormat::split && existing_segments(job.req.dest_dir / job.req.name).empty())
     return make_error(ErrorCode::not_found, "再開できません: イメージファイルがありません", "cannot resume: the image files are missing");
+  if (auto st = set_aside_reports(job.req.dest_dir, job.req.name); !st) return st.error();
+  if (job.req.second_dest_dir)
+    if (auto st = set_aside_reports(*job.req.second_dest_dir, job.req.name); !st) return st.error();
   return job.run();
 }
 

@@ -138,6 +138,8 @@ struct AcquireResult {
   AcquisitionRecord record;
   Outcome outcome = Outcome::complete;
   bool verified = false;               // every verification that ran matched
+  std::filesystem::path state_file;    // set when the job can be continued with --resume
+  bool verify_cancelled = false;       // complete, but cancelled while verifying (exit 14, not 4)
   std::vector<std::filesystem::path> written;  // image files and sidecars
   std::optional<Error> error;
   // Reports next to the image that could not be written (e.g. the destination ran full). The

@@ -274,7 +274,9 @@ std::string time_text(std::int64_t utc_ns, const std::string& quality) {
 
 std::string stage_text(const std::string& key) {
   if (key.empty()) return k_unknown;
-  return std::string(i18n::tr(key, i18n::Lang::ja)) + " / " + i18n::tr(key, i18n::Lang::en);
+  // The record holds the stable name ("read"); older records held the catalogue key.
+  const std::string k = key.rfind("job.stage.", 0) == 0 ? key : "job.stage." + key;
+  return std::string(i18n::tr(k, i18n::Lang::ja)) + " / " + i18n::tr(k, i18n::Lang::en);
 }
 
 std::string check_label(const std::string& what) {

@@ -2,6 +2,16 @@
 
 namespace shodo {
 
+const char* stage_name(Stage s) {
+  switch (s) {
+    case Stage::read: return "read";
+    case Stage::hash: return "hash";
+    case Stage::write: return "write";
+    case Stage::none: break;
+  }
+  return "none";
+}
+
 const char* stage_key(Stage s) {
   switch (s) {
     case Stage::read: return "job.stage.read";
@@ -30,6 +40,13 @@ ProgressSnapshot ProgressSampler::sample(const Progress& p) {
   const std::int64_t start = p.started_ns.load();
   if (start > 0) s.elapsed_s = static_cast<double>(now - start) / 1e9;
   if (s.elapsed_s > 0) s.average_rate = static_cast<double>(s.done) / s.elapsed_s;
+  // A new phase (verification starts again from 0) restarts the current-rate estimate.
+  if (s.phase != m_last_phase || s.done < m_last_done) {
+    m_last_phase = s.phase;
+    m_last_ns = 0;
+    m_last_done = 0;
+    m_rate = 0;
+  }
   if (m_last_ns == 0 || now - m_last_ns >= 250'000'000) {
     if (m_last_ns != 0) {
       const double inst =

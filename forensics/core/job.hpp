@@ -34,6 +34,7 @@ class CancelToken {
 
 // Stages of a pipeline job; "bottleneck" names the stage the others wait for.
 enum class Stage : int { none = 0, read = 1, hash = 2, write = 3 };
+const char* stage_name(Stage s);  // "read" | "hash" | "write" | "none": stable, for records
 const char* stage_key(Stage s);  // i18n key "job.stage.read" ...
 
 // Live progress of a job. All fields are atomics: written by the worker, read by anyone.
@@ -70,6 +71,7 @@ class ProgressSampler {
   ProgressSnapshot sample(const Progress& p);
 
  private:
+  int m_last_phase = -1;
   std::uint64_t m_last_done = 0;
   std::int64_t m_last_ns = 0;
   double m_rate = 0;

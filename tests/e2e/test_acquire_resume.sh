@@ -58,6 +58,31 @@ PY
 "$BIN" chrono list --json >"$T/chrono.json" || fail "chrono list"
 grep -q acquisition_resumed "$T/chrono.json" || fail "no acquisition_resumed entry"
 
+# SIGTERM (as from a closed session or `kill`) cancels cleanly: exit 14, the resume command is
+# printed, and --resume finishes with the earlier reports kept as <name>.interrupted-1.*.
+mkdir -p "$T/out3"
+cd "$T"
+"$BIN" acquire src.img --dest out3 --name disk --format raw --hash sha256 >"$T/term.out" 2>&1 &
+PID=$!
+for _ in $(seq 500); do [ -s "$T/out3/disk.raw" ] && break; sleep 0.01; done
+kill -TERM "$PID"
+wait "$PID"
+rc=$?
+PID=""
+[ $rc -eq 14 ] || { cat "$T/term.out"; fail "SIGTERM: exit $rc, expected 14 (cancelled)"; }
+grep -q -- "--resume $T/out3/disk.state.json" "$T/term.out" || { cat "$T/term.out"; fail "the resume command must be printed"; }
+"$BIN" acquire --resume "$T/out3/disk.state.json" >"$T/term2.out" 2>&1 || { cat "$T/term2.out"; fail "resume after SIGTERM"; }
+cmp -s "$T/src.img" "$T/out3/disk.raw" || fail "image after SIGTERM + resume differs"
+for f in disk.json disk.info.txt disk.dfxml disk.sha256 disk.interrupted-1.json disk.interrupted-1.info.txt; do
+  [ -s "$T/out3/$f" ] || fail "missing $f"
+done
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["outcome"]=="cancelled", r["outcome"]' "$T/out3/disk.interrupted-1.json" \
+  || fail "the interrupted report must stay as it was"
+(cd "$T/out3" && sha256sum -c --quiet disk.sha256) || fail "sha256sum -c after resume"
+# verify-image records its result on the image's evidence item and in the chronology.
+"$BIN" verify-image "$T/out3/disk.raw" >"$T/vi.out" 2>&1 || { cat "$T/vi.out"; fail "verify-image"; }
+"$BIN" chrono list --json | grep -q "shodo verify-image $T/out3/disk.raw" || fail "verify-image not in the chronology"
+
 # A second destination gets the same segments and its own report and hash files.
 cd "$T"
 head -c $((5 << 20)) /dev/urandom >"$T/small.img"

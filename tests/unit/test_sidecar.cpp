@@ -87,7 +87,7 @@ AcquisitionRecord complete_record() {
   r.time_quality = "uncorrected";
   r.acquire_seconds = 0.06;  // 52.4 MB/s
   r.verify_seconds = 30;
-  r.bottleneck = "job.stage.read";
+  r.bottleneck = "read";
   return r;
 }
 
