@@ -129,6 +129,9 @@ void print_result(const AcquireResult& r, int code) {
   for (const auto& b : R.bad)
     std::cout << "  LBA " << b.offset / R.sector_size << " +" << b.length / R.sector_size << " (" << tr("acquire.byte_offset") << " "
               << b.offset << ")\n";
+  for (const auto& b : R.bad_beyond)
+    std::cout << "  LBA " << b.offset / R.sector_size << " +" << b.length / R.sector_size << " (" << tr("acquire.byte_offset") << " "
+              << b.offset << ") " << tr("acquire.not_imaged") << "\n";
   if (!R.source_hashes.empty()) {
     std::cout << tr("acquire.source_hashes") << ":\n";
     for (const auto& h : R.source_hashes) std::cout << "  " << to_string(h.algo) << "  " << h.hex << "\n";

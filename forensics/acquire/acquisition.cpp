@@ -407,6 +407,7 @@ json to_json(const AcquisitionRecord& r) {
             {"bytes_covered", r.bytes_covered},
             {"bad_sectors", r.bad_sectors},
             {"bad_ranges", bad_json(r.bad, r.sector_size)},
+            {"bad_ranges_not_imaged", bad_json(r.bad_beyond, r.sector_size)},
             {"source_hashes", hashes_json(r.source_hashes)},
             {"partial_hashes", hashes_json(r.partial_hashes)},
             {"piecewise_hashes", pieces},
@@ -813,6 +814,7 @@ struct Job {
     }
     R.bytes_covered = pr.bytes_covered;
     R.bad = pr.bad;
+    R.bad_beyond = pr.bad_beyond;
     R.bad_sectors = pr.bad_sectors;
     R.source_hashes = pr.hashes;
     R.partial_hashes = pr.partial_hashes;

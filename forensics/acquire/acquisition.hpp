@@ -112,6 +112,7 @@ struct AcquisitionRecord {
   std::string outcome_ja, outcome_en;         // what happened and what to do next
   std::uint64_t bytes_covered = 0;
   std::vector<BadRange> bad;
+  std::vector<BadRange> bad_beyond;  // unreadable, found after the image's end (the block that hit the limit)
   std::uint64_t bad_sectors = 0;
   std::vector<HashValue> source_hashes;       // whole source (complete jobs only)
   std::vector<HashValue> partial_hashes;      // first bytes_covered bytes (early ends)

@@ -107,8 +107,13 @@ class Run {
     m_result.bad_sectors = m_bad_sectors;
     // Bad ranges past what the image holds are not part of it.
     std::vector<BadRange> kept;
-    for (const auto& r : m_result.bad)
+    for (const auto& r : m_result.bad) {
       if (r.offset < covered) kept.push_back({r.offset, std::min(r.length, covered - r.offset)});
+      if (r.offset + r.length > covered) {
+        const std::uint64_t from = std::max(r.offset, covered);
+        m_result.bad_beyond.push_back({from, r.offset + r.length - from});
+      }
+    }
     m_result.bad = kept;
     std::vector<HashValue> hashes;
     for (std::size_t h = 0; h < algos.size(); ++h) hashes.push_back({algos[h], m_hash_out[h]});

@@ -64,7 +64,8 @@ struct PipelineResult {
   std::uint64_t source_size = 0;
   std::uint64_t bytes_covered = 0;       // stream bytes hashed and handed to the sinks
   std::uint32_t sector_size = 512;
-  std::vector<BadRange> bad;             // merged, in order
+  std::vector<BadRange> bad;             // merged, in order, within bytes_covered (in the image)
+  std::vector<BadRange> bad_beyond;      // found in a block that never reached the image (bad-sector limit)
   std::uint64_t bad_sectors = 0;
   // Complete jobs: hashes of the whole source stream (with zero-filled bad sectors).
   // Early ends: hashes of the first bytes_covered bytes only (partial_hashes), never `hashes`.

@@ -492,14 +492,20 @@ void outcome_section(Report& rep, const AcquisitionRecord& r) {
 
 void bad_section(Report& rep, const AcquisitionRecord& r) {
   rep.section("読めなかったセクタ", "Unreadable sectors");
-  if (r.bad.empty() && r.bad_sectors == 0) {
+  if (r.bad.empty() && r.bad_beyond.empty() && r.bad_sectors == 0) {
     rep.field("件数", "Count", "0 — " + std::string(k_none));
     return;
   }
   rep.field("件数", "Count",
-            u64(r.bad_sectors) + " sectors in " + u64(r.bad.size()) + (r.bad.size() == 1 ? " range" : " ranges") +
-                " — イメージでは 0 で埋めています / zero-filled in the image");
+            u64(r.bad_sectors) + " sectors in " + u64(r.bad.size() + r.bad_beyond.size()) +
+                (r.bad.size() + r.bad_beyond.size() == 1 ? " range" : " ranges") +
+                " — イメージ内のものは 0 で埋めています / zero-filled where in the image");
   for (std::size_t i = 0; i < r.bad.size(); ++i) rep.line(u64(i + 1) + ". " + bad_range_text(r.bad[i], r.sector_size));
+  if (!r.bad_beyond.empty()) {
+    rep.line("イメージの終わりより後で見つかったもの（イメージには含まれません） / found after the image's end (not in the image):");
+    for (std::size_t i = 0; i < r.bad_beyond.size(); ++i)
+      rep.line(u64(r.bad.size() + i + 1) + ". " + bad_range_text(r.bad_beyond[i], r.sector_size));
+  }
 }
 
 void hash_section(Report& rep, const AcquisitionRecord& r) {
