@@ -202,6 +202,12 @@ TEST_CASE("pipeline: the bad-sector limit stops a hopeless job", "[acquire][bad]
   CHECK(a.result.hashes.empty());
   CHECK(a.result.bytes_covered == 256 * 512);  // the image ends before the block that crossed the limit
   CHECK(file_bytes(a.image).size() == a.result.bytes_covered);
+  // The sectors that crossed the limit are listed, as not in the image, and counted.
+  CHECK(a.result.bad.empty());
+  REQUIRE(a.result.bad_beyond.size() == 1);
+  CHECK(a.result.bad_beyond[0].offset == 300 * 512);
+  CHECK(a.result.bad_beyond[0].length == 20 * 512);
+  CHECK(a.result.bad_sectors == 20);
 }
 
 TEST_CASE("pipeline: split output, read back as one stream, and piecewise hashes", "[acquire][split]") {
