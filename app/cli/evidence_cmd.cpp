@@ -64,10 +64,47 @@ std::string time_text(const std::optional<RecordedTime>& t) {
   return s;
 }
 
-Error bad_time(const std::string& t) {
-  return make_error(ErrorCode::invalid_input,
-                    "時刻を読み取れません: 「" + t + "」。例: \"2026-11-24 07:30\"（JST）または 2026-11-24T07:30:00+09:00",
-                    "cannot read the time \"" + t + "\": e.g. \"2026-11-24 07:30\" (JST) or 2026-11-24T07:30:00+09:00");
+using Subs = std::initializer_list<std::pair<std::string_view, std::string_view>>;
+
+// The catalogue text of `key` in `lang` with its {placeholders} replaced.
+std::string fill(const char* key, i18n::Lang lang, Subs subs) {
+  std::string text = tr(key, lang);
+  for (const auto& [name, value] : subs) {
+    const std::string token = "{" + std::string(name) + "}";
+    for (auto pos = text.find(token); pos != std::string::npos; pos = text.find(token, pos + value.size()))
+      text.replace(pos, token.size(), value);
+  }
+  return text;
+}
+
+// A catalogue message in both languages.
+Error cli_error(ErrorCode code, const char* key, Subs subs) {
+  return make_error(code, fill(key, i18n::Lang::ja, subs), fill(key, i18n::Lang::en, subs));
+}
+
+// A catalogue message in the current language.
+std::string text_of(const char* key, Subs subs) { return fill(key, i18n::current_lang(), subs); }
+
+Error bad_time(const std::string& t) { return cli_error(ErrorCode::invalid_input, "evidence.cli.error.bad_time", {{"time", t}}); }
+
+// A time the operator typed (JST or with an offset), recorded as "estimated". One later than the
+// kit's clock (with 10 minutes of slack for unsynchronised watches) is almost always a typo — a
+// wrong day or month — but the kit's clock may be the wrong one, so it is kept with a warning.
+Result<RecordedTime> typed_time(const std::string& text, const Workspace& ws, const char* field_key) {
+  std::int64_t ns = 0;
+  if (!parse_time(text, ns)) return bad_time(text);
+  constexpr std::int64_t k_slack_ns = 600'000'000'000;
+  const RecordedTime now = now_time(ws);
+  if (ns > now.utc_ns + k_slack_ns)
+    std::cerr << "shodo: " << tr("cli.warning") << ": "
+              << text_of("evidence.cli.warn.future_time",
+                         {{"field", tr(field_key)}, {"time", format_jst_display(ns)}, {"now", format_jst_display(now.utc_ns)}})
+              << "\n";
+  return entered_time(ns);
+}
+
+Error not_registered(const std::string& no) {
+  return cli_error(ErrorCode::not_found, "evidence.error.not_registered", {{"no", no}});
 }
 
 json item_json(const EvidenceItem& i) {
@@ -130,7 +167,7 @@ void print_item_line(const EvidenceItem& i) {
             << "    " << tr("evidence.field.collected_time") << ": " << time_text(i.collected_time) << "  "
             << tr("evidence.field.collected_by") << ": " << or_dash(i.collected_by.name) << "  "
             << tr("evidence.field.current_custodian") << ": " << or_dash(i.current_custodian.name) << "\n"
-            << "    SHA-256: " << (h ? h->value.substr(0, 16) : std::string(tr("evidence.label.sha256_missing")));
+            << "    " << (h ? "SHA-256: " + h->value.substr(0, 16) : std::string(tr("evidence.label.sha256_missing")));
   if (!i.derived_from.empty()) std::cout << "  " << tr("evidence.field.derived_from") << ": " << i.derived_from;
   if (!i.seal_no.empty()) std::cout << "  " << tr("evidence.field.seal_no") << ": " << i.seal_no;
   if (!i.storage_location.empty()) std::cout << "  " << tr("evidence.field.storage_location") << ": " << i.storage_location;
@@ -188,9 +225,9 @@ void print_item_full(const EvidenceItem& i, const std::vector<Transfer>& transfe
   }
   for (const auto& h : i.hashes)
     field("evidence.field.hashes", h.algorithm + " " + h.value + " " + h.scope + (h.target.empty() ? "" : " " + h.target) + "  " +
-                                       format_jst_display(h.computed_utc_ns) + " " + h.computed_by);
+                                       format_jst_display(h.computed_utc_ns) + " JST " + h.computed_by);
   for (const auto& v : i.verification_events)
-    field("evidence.field.verification", format_jst_display(v.utc_ns) + " " + v.what + " " +
+    field("evidence.field.verification", format_jst_display(v.utc_ns) + " JST " + v.what + " " +
                                              tr(v.match ? "evidence.verify.match" : "evidence.verify.mismatch") + " " + v.by +
                                              (v.detail.empty() ? "" : " " + v.detail));
   field("evidence.field.storage_location", i.storage_location);
@@ -199,7 +236,7 @@ void print_item_full(const EvidenceItem& i, const std::vector<Transfer>& transfe
   field("evidence.field.current_custodian", person_text(i.current_custodian));
   if (i.disposition)
     field("evidence.field.disposition", i.disposition->action + " " + i.disposition->detail + " " + format_jst_display(i.disposition->utc_ns) +
-                                            " " + person_text(i.disposition->by));
+                                            " JST " + person_text(i.disposition->by));
   for (const auto& r : i.refs) field("evidence.field.refs", r);
   std::cout << tr("evidence.field.transfers") << ": " << transfers.size() << "\n";
   for (const auto& t : transfers) {
@@ -216,7 +253,7 @@ void print_item_full(const EvidenceItem& i, const std::vector<Transfer>& transfe
     std::cout << tr("evidence.cli.chronology") << ":\n";
     for (const auto& e : ws->log().entries())
       if (std::find(e.refs.begin(), e.refs.end(), i.evidence_no) != e.refs.end())
-        std::cout << "  No. " << e.seq << "  " << format_jst_display(e.display_utc_ns()) << "  " << e.content << "\n";
+        std::cout << "  No. " << e.seq << "  " << format_jst_display(e.display_utc_ns()) << " JST  " << e.content << "\n";
   }
 }
 
@@ -264,14 +301,14 @@ Status build_item(const AddArgs& a, Workspace& ws, const EvidenceRegister& reg, 
   i.condition = a.condition;
   i.found_location = a.found_location;
   if (!a.found_time.empty()) {
-    std::int64_t ns = 0;
-    if (!parse_time(a.found_time, ns)) return bad_time(a.found_time);
-    i.found_time = entered_time(ns);
+    auto t = typed_time(a.found_time, ws, "evidence.field.found_time");
+    if (!t) return t.error();
+    i.found_time = t.value();
   }
   if (!a.collected_time.empty()) {
-    std::int64_t ns = 0;
-    if (!parse_time(a.collected_time, ns)) return bad_time(a.collected_time);
-    i.collected_time = entered_time(ns);
+    auto t = typed_time(a.collected_time, ws, "evidence.field.collected_time");
+    if (!t) return t.error();
+    i.collected_time = t.value();
   }
   i.collected_by = a.collector.person();
   if (i.collected_by.name.empty()) i.collected_by.name = ws.log().current_operator().name;
@@ -294,9 +331,14 @@ Status build_item(const AddArgs& a, Workspace& ws, const EvidenceRegister& reg, 
     if (i.derived_from.empty()) i.derived_from = parent;
   }
   if (!a.sha256.empty()) {
+    // sha256sum prints lower case, other tools upper case: the value is the same.
+    std::string value = a.sha256;
+    std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (value.size() != 64 || value.find_first_not_of("0123456789abcdef") != std::string::npos)
+      return cli_error(ErrorCode::invalid_input, "evidence.cli.error.bad_sha256", {{"value", a.sha256}});
     HashRecord h;
     h.algorithm = "sha256";
-    h.value = a.sha256;
+    h.value = value;
     h.scope = a.hash_scope;
     h.target = a.hash_target;
     h.tool = "entered by hand";
@@ -360,8 +402,7 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
     const std::string no = full_number(*show_no, o->incident);
     auto item = o->reg->find(no);
     if (!item) {
-      exit_code = report_error(make_error(ErrorCode::not_found, "証拠番号 " + no + " は登録されていません（evidence list で確認してください）",
-                                          "evidence item " + no + " is not registered (see evidence list)"));
+      exit_code = report_error(not_registered(no));
       return;
     }
     const auto transfers = o->reg->transfers_of(no);
@@ -472,9 +513,9 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
       t.condition_on_receipt = ta->condition;
       if (!ta->rehash.empty()) t.hash_reverified = ta->rehash == "match";
       if (!ta->time.empty()) {
-        std::int64_t ns = 0;
-        if (!parse_time(ta->time, ns)) return bad_time(ta->time);
-        t.time = entered_time(ns);
+        auto tt = typed_time(ta->time, ws, "evidence.cli.transfer_time");
+        if (!tt) return tt.error();
+        t.time = tt.value();
       }
       if (!ta->signed_form.empty()) {
         auto at = ws.import_attachment(ta->signed_form);
@@ -482,8 +523,15 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
         t.signed_form_file = at->file;
         t.signed_form_sha256 = at->sha256;
       }
+      // A handover by someone who does not hold the item is a gap in the chain of custody: it is
+      // recorded as told (the paper form may be entered late), with a warning to look into it.
+      std::vector<std::string> warnings;
+      for (const auto& no : t.evidence_nos)
+        if (auto item = reg.find(no); item && !item->current_custodian.name.empty() && item->current_custodian.name != t.from.name)
+          warnings.push_back(text_of("evidence.cli.warn.not_custodian", {{"no", no}, {"custodian", item->current_custodian.name}, {"from", t.from.name}}));
       auto r = reg.record_transfer(ws, t);
       if (!r) return r.error();
+      for (const auto& w : warnings) std::cerr << "shodo: " << tr("cli.warning") << ": " << w << "\n";
       if (g.json) {
         std::cout << to_json(r.value()).dump() << "\n";
       } else {
@@ -581,33 +629,65 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
   });
 
   // --- verify ------------------------------------------------------------------------------
+  // Exit 0 intact, 4 damaged (altered, deleted, reordered or cut-off lines), 8 only the last line
+  // incomplete (an interrupted write). The verdict goes to stdout like `chrono verify`; the file is
+  // never changed.
+  auto verify_file = std::make_shared<std::string>();
   auto* verify = ev->add_subcommand("verify", tr("evidence.cli.verify"));
-  verify->callback([&g, &exit_code] {
-    auto id = current_incident(g);
-    if (!id) {
-      exit_code = report_error(id.error());
+  verify->add_option("register_file", *verify_file, tr("evidence.cli.opt.register_file"));
+  verify->callback([&g, &exit_code, verify_file] {
+    fs::path file = *verify_file;
+    const bool own = file.empty();
+    if (own) {
+      auto id = current_incident(g);
+      if (!id) {
+        exit_code = report_error(id.error());
+        return;
+      }
+      file = incident_dir(resolve_case_root(g.case_root), id.value()) / "evidence" / k_register_file;
+    }
+    std::error_code ec;
+    if (!own && !fs::is_regular_file(file, ec)) {
+      exit_code = report_error(cli_error(ErrorCode::not_found, "evidence.cli.error.no_register", {{"file", file.string()}}));
       return;
     }
-    const fs::path file = incident_dir(resolve_case_root(g.case_root), id.value()) / "evidence" / k_register_file;
-    const RegisterCheck c = verify_register(file);
-    if (!c.ok()) {
-      exit_code = report_error(make_error(ErrorCode::integrity,
-                                          "証拠品台帳が損傷しています（" + file.string() + " の " + std::to_string(*c.bad_line) + " 行目: " + c.problem_ja + "）",
-                                          "the evidence register is damaged (" + file.string() + " line " + std::to_string(*c.bad_line) + ": " +
-                                              c.problem_en + ")"));
-      return;
+    RegisterCheck c;
+    if (own) {
+      // With the workspace the check also covers lines cut off the end (the chronology names every
+      // register event). A damaged chronology (read-only) still allows the chain check.
+      auto ws = open_workspace(g, false);
+      if (!ws && ws.error().code != ErrorCode::read_only) {
+        exit_code = report_error(ws.error());
+        return;
+      }
+      if (ws) {
+        c = verify_register(*ws.value());
+      } else {
+        std::cerr << "shodo: " << tr("cli.warning") << ": " << tr("evidence.cli.chronology_damaged") << "\n";
+        c = verify_register(file);
+      }
+    } else {
+      c = verify_register(file);
     }
-    // The chronology cross-check (events cut off the end) needs the workspace.
-    auto o = open_for_reading(g);
-    if (!o) {
-      exit_code = report_error(o.error());
-      return;
+    const bool ja = i18n::japanese();
+    const int rc = c.ok() ? 0 : c.torn_tail ? 8 : 4;
+    if (g.json) {
+      json j{{"file", file.string()}, {"lines", c.lines}, {"verified_lines", c.good}, {"ok", c.ok()}};
+      if (c.ok()) j["head"] = c.head_hash;
+      if (!c.ok())
+        j["problem"] = {{"line", *c.bad_line}, {"torn_tail", c.torn_tail}, {"message_ja", c.problem_ja}, {"message_en", c.problem_en}};
+      std::cout << j.dump(2) << "\n";
+    } else if (c.ok()) {
+      std::cout << "OK  " << file.string() << "  " << tr("evidence.cli.verify.lines") << ": " << c.lines << "  "
+                << tr("evidence.cli.verify.head") << ": " << c.head_hash << "\n";
+    } else {
+      std::cout << (c.torn_tail ? "TORN  " : "NG  ") << file.string() << "\n  "
+                << text_of("evidence.cli.verify.problem_at",
+                           {{"line", std::to_string(*c.bad_line)}, {"problem", ja ? c.problem_ja : c.problem_en}})
+                << "\n  " << tr("evidence.cli.verify.good_prefix") << ": " << c.good << "\n  " << tr("cli.verify.never_repairs")
+                << "\n  " << tr(c.torn_tail ? "evidence.cli.verify.next_torn" : "evidence.cli.verify.next_damaged") << "\n";
     }
-    const std::string head = o->reg->events().empty() ? std::string(64, '0') : o->reg->events().back().event_hash;
-    if (g.json)
-      std::cout << json{{"file", file.string()}, {"lines", c.lines}, {"head", head}, {"ok", true}}.dump(2) << "\n";
-    else
-      std::cout << tr("evidence.cli.verify_ok") << ": " << c.lines << " / " << head << "\n";
+    exit_code = rc;
   });
 }
 

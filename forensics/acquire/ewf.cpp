@@ -16,6 +16,7 @@
 #include <libewf.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -69,6 +70,15 @@ class EwfErr {
     reset();
     return &m_e;
   }
+  // Every line of libewf's backtrace, innermost first (what the OS said is in an inner line).
+  std::string full() const {
+    if (!m_e) return {};
+    std::string bt(8192, '\0');
+    const int n = libewf_error_backtrace_sprint(m_e, bt.data(), bt.size());
+    bt.resize(n > 0 ? std::min<std::size_t>(static_cast<std::size_t>(n), bt.size()) : 0);
+    bt.erase(std::find(bt.begin(), bt.end(), '\0'), bt.end());
+    return bt;
+  }
   std::string text() const {
     if (!m_e) return "unknown error";
     std::string bt(8192, '\0');
@@ -106,20 +116,50 @@ bool text_has(const std::string& text, int err) {
   return text.find(std::strerror(err)) != std::string::npos;
 }
 
+// Space an E01 needs beyond its chunk data to be closed consistently (measured with libewf
+// 20140813, EnCase 6 format): a section of up to 65534 chunks gets a table and a table2 of 4 bytes
+// per chunk (≤ 512 KiB together) when it fills, and again for the open section at finalize; a new
+// segment starts with ~2 KiB of header sections; finalize adds the done/hash/digest sections
+// (~2 KiB) and the error2 section (k_reserve_per_bad_range per range). 2 MiB covers one section
+// flush plus the finalize with room for file-system block rounding.
+constexpr std::uint64_t k_finalize_reserve = 2ull << 20;
+constexpr std::uint64_t k_reserve_per_bad_range = 16;
+
+// Bytes the calling process may still write to the file system holding `dir` (root may use the
+// blocks reserved for it); nullopt when the file system does not say (some FUSE and network file
+// systems report a size of 0 blocks).
+std::optional<std::uint64_t> free_bytes(const fs::path& dir) {
+  struct statvfs v {};
+  if (::statvfs(dir.c_str(), &v) != 0 || v.f_frsize == 0 || v.f_blocks == 0) return std::nullopt;
+  const std::uint64_t blocks = ::geteuid() == 0 ? v.f_bfree : v.f_bavail;
+  return blocks * static_cast<std::uint64_t>(v.f_frsize);
+}
+
+std::string dir_of(const fs::path& stem) { return (stem.has_parent_path() ? stem.parent_path() : fs::path(".")).string(); }
+
 // A failed libewf call as an Error: no_space for a full destination, a file-size hint for EFBIG,
-// io_error otherwise; the libewf text is always part of the message.
-Error libewf_failure(const char* op_key, const EwfErr& e, int saved_errno) {
+// io_error otherwise; the libewf text is always part of the message. libewf 20140813 reports a
+// full destination in two ways: a write() that failed ("…with error: No space left on device" in
+// an inner backtrace line), or a short write(), which it reports as "unable to write chunk data"
+// with no system error at all — that case is recognised by the destination (`dest`, a folder;
+// empty when not known) having less than k_finalize_reserve bytes left.
+Error libewf_failure(const char* op_key, const EwfErr& e, int saved_errno, const std::string& dest = {}) {
   const std::string detail = e.text();
+  const std::string all = e.full();
   const std::string what_ja = i18n::tr(op_key, Lang::ja), what_en = i18n::tr(op_key, Lang::en);
   auto both = [&](ErrorCode code, const char* key) {
-    return make_error(code, fill(i18n::tr(key, Lang::ja), {{"what", what_ja}, {"detail", detail}}),
-                      fill(i18n::tr(key, Lang::en), {{"what", what_en}, {"detail", detail}}));
+    const std::string where = dest.empty() ? std::string("—") : dest;
+    return make_error(code, fill(i18n::tr(key, Lang::ja), {{"what", what_ja}, {"detail", detail}, {"dest", where}}),
+                      fill(i18n::tr(key, Lang::en), {{"what", what_en}, {"detail", detail}, {"dest", where}}));
   };
-  if (saved_errno == ENOSPC || saved_errno == EDQUOT || text_has(detail, ENOSPC) || text_has(detail, EDQUOT) ||
-      detail.find("No space left") != std::string::npos)
+  if (saved_errno == ENOSPC || saved_errno == EDQUOT || text_has(all, ENOSPC) || text_has(all, EDQUOT))
     return both(ErrorCode::no_space, "ewf.error.no_space");
-  if (saved_errno == EFBIG || text_has(detail, EFBIG) || detail.find("File too large") != std::string::npos)
+  if (saved_errno == EFBIG || text_has(all, EFBIG))
     return both(ErrorCode::io_error, "ewf.error.file_too_large");
+  if (!dest.empty()) {
+    const auto left = free_bytes(dest);
+    if (left && *left < k_finalize_reserve) return both(ErrorCode::no_space, "ewf.error.no_space");
+  }
   return both(ErrorCode::io_error, "ewf.error.libewf");
 }
 
@@ -283,6 +323,7 @@ class E01Sink final : public Sink {
   E01Sink(fs::path stem, std::uint64_t media_size, std::uint32_t bytes_per_sector, std::uint32_t chunk_size,
           const EwfOptions& opts, libewf_handle_t* handle)
       : m_stem(std::move(stem)),
+        m_dest(dir_of(m_stem)),
         m_media_size(media_size),
         m_bps(bytes_per_sector),
         m_chunk(chunk_size),
@@ -360,7 +401,8 @@ class E01Sink final : public Sink {
     const std::uint64_t last = (r.offset + r.length + m_bps - 1) / m_bps;  // exclusive
     EwfErr e;
     if (libewf_handle_append_acquiry_error(m_handle, first, last - first, e.out()) != 1 && !m_error)
-      m_error = libewf_failure("ewf.op.error_section", e, errno);
+      m_error = libewf_failure("ewf.op.error_section", e, errno, m_dest);
+    ++m_bad_ranges;
   }
 
   Status sync() override {
@@ -395,10 +437,12 @@ class E01Sink final : public Sink {
   Status finish(const std::vector<HashValue>& source_hashes) override {
     if (m_closed) return ewf_error(ErrorCode::io_error, "ewf.error.closed");
     if (m_error) return *m_error;
-    if (!flush_all()) return *m_error;
-    if (m_committed != m_media_size)
+    // Checked before anything is flushed: a short stream must not hand libewf a short (part-sector)
+    // last chunk, so that close_partial() can still cut the image to whole sectors.
+    if (m_accepted != m_media_size)
       return ewf_error(ErrorCode::io_error, "ewf.error.short_stream",
-                       {{"written", std::to_string(m_committed)}, {"size", std::to_string(m_media_size)}});
+                       {{"written", std::to_string(m_accepted)}, {"size", std::to_string(m_media_size)}});
+    if (!flush_all()) return *m_error;
     for (const auto& h : source_hashes) {
       if (h.algo != HashAlgo::md5 && h.algo != HashAlgo::sha1) continue;
       Status s = store_hash(h);
@@ -425,18 +469,25 @@ class E01Sink final : public Sink {
       drain_without_writing();
     }
     if (m_chunks_written == 0) {
-      // Nothing reached libewf: no image at all, and the reserved empty first segment goes away.
+      // Nothing reached the image. libewf_handle_close() still writes a segment with the case
+      // headers and a media size of 0 bytes; an examiner would take such a file for an (empty)
+      // image of the source, so it is removed with the name reserved for it. Only files this sink
+      // created are removed: create_e01_sink() refused to start when any segment of the stem existed.
       EwfErr e;
       libewf_handle_close(m_handle, e.out());
       libewf_handle_free(&m_handle, nullptr);
       m_handle = nullptr;
       m_closed = true;
       stop_workers();
-      std::error_code ec;
-      const fs::path first = e01_segment_path(m_stem, 1);
-      if (fs::exists(first, ec) && fs::file_size(first, ec) == 0) fs::remove(first, ec);
       m_files.clear();
-      return ok_status();
+      for (const auto& p : existing_segments_in_order(m_stem)) {
+        std::error_code ec;
+        if (!fs::remove(p, ec) && ec)
+          return make_errno_error(ErrorCode::io_error, ec.value(),
+                                  fill(i18n::tr("ewf.error.remove_empty", Lang::ja), {{"path", p.string()}}),
+                                  fill(i18n::tr("ewf.error.remove_empty", Lang::en), {{"path", p.string()}}));
+      }
+      return fsync_path(m_dest, true);
     }
     return finalize_and_close();
   }
@@ -492,7 +543,8 @@ class E01Sink final : public Sink {
       m_free.push_back(b);
       return false;
     }
-    for (std::size_t i = 0; i < b->chunks; ++i) {
+    const std::size_t fit = chunks_with_room(*b);
+    for (std::size_t i = 0; i < fit; ++i) {
       PackedChunk& c = b->out[i];
       EwfErr e;
       errno = 0;
@@ -502,7 +554,7 @@ class E01Sink final : public Sink {
                                                   checksum_buf, c.checksum, c.compressed ? 0 : 1, e.out());
       const int saved = errno;
       if (w <= 0) {
-        m_error = libewf_failure("ewf.op.write", e, saved);
+        m_error = libewf_failure("ewf.op.write", e, saved, m_dest);
         m_free.push_back(b);
         return false;
       }
@@ -510,7 +562,41 @@ class E01Sink final : public Sink {
       ++m_chunks_written;
     }
     m_free.push_back(b);
+    if (fit < b->chunks) {
+      set_out_of_room();
+      return false;
+    }
     return true;
+  }
+
+  // Stops before libewf would run the destination full: a chunk is handed to libewf only while
+  // its bytes plus what closing the image needs (k_finalize_reserve and the error2 entries) fit in
+  // the free space, so a destination that fills keeps a consistent partial image (close_partial
+  // finalises it in the reserve). One that fills behind our back (another writer) is still caught
+  // by libewf_failure. Returns how many of the batch's chunks fit (all of them when the file
+  // system does not report its free space).
+  std::size_t chunks_with_room(const Batch& b) {
+    const auto left = free_bytes(m_dest);
+    if (!left) return b.chunks;
+    m_free_seen = *left;
+    const std::uint64_t reserve = k_finalize_reserve + k_reserve_per_bad_range * m_bad_ranges;
+    std::uint64_t need = reserve;
+    for (std::size_t i = 0; i < b.chunks; ++i) {
+      need += b.out[i].size + (b.out[i].compressed ? 0u : 4u);
+      if (need > *left) return i;
+    }
+    return b.chunks;
+  }
+
+  void set_out_of_room() {
+    m_free_seen = free_bytes(m_dest).value_or(m_free_seen);  // after the chunks that did fit
+    const std::uint64_t reserve = k_finalize_reserve + k_reserve_per_bad_range * m_bad_ranges;
+    const Subs subs = {{"dest", m_dest},
+                       {"free", std::to_string(m_free_seen)},
+                       {"reserve", std::to_string(reserve)},
+                       {"written", std::to_string(m_committed)}};
+    m_error = make_error(ErrorCode::no_space, fill(i18n::tr("ewf.error.no_space_reserve", Lang::ja), subs),
+                         fill(i18n::tr("ewf.error.no_space_reserve", Lang::en), subs));
   }
 
   bool write_ready(bool wait) {
@@ -569,9 +655,9 @@ class E01Sink final : public Sink {
     // Binary form: the "hash" (MD5) and "digest" (MD5 + SHA-1) sections; text form: xhash.
     const int rc = h.algo == HashAlgo::md5 ? libewf_handle_set_md5_hash(m_handle, bin.data(), bin.size(), e.out())
                                            : libewf_handle_set_sha1_hash(m_handle, bin.data(), bin.size(), e.out());
-    if (rc != 1) return libewf_failure("ewf.op.hash", e, errno);
+    if (rc != 1) return libewf_failure("ewf.op.hash", e, errno, m_dest);
     if (libewf_handle_set_utf8_hash_value(m_handle, u8(name), std::strlen(name), u8(hex), hex.size(), e.out()) != 1)
-      return libewf_failure("ewf.op.hash", e, errno);
+      return libewf_failure("ewf.op.hash", e, errno, m_dest);
     return ok_status();
   }
 
@@ -579,9 +665,9 @@ class E01Sink final : public Sink {
     std::optional<Error> failure;
     EwfErr e;
     errno = 0;
-    if (libewf_handle_write_finalize(m_handle, e.out()) < 0) failure = libewf_failure("ewf.op.finalize", e, errno);
+    if (libewf_handle_write_finalize(m_handle, e.out()) < 0) failure = libewf_failure("ewf.op.finalize", e, errno, m_dest);
     errno = 0;
-    if (libewf_handle_close(m_handle, e.out()) != 0 && !failure) failure = libewf_failure("ewf.op.close", e, errno);
+    if (libewf_handle_close(m_handle, e.out()) != 0 && !failure) failure = libewf_failure("ewf.op.close", e, errno, m_dest);
     libewf_handle_free(&m_handle, nullptr);
     m_handle = nullptr;
     m_closed = true;
@@ -595,7 +681,7 @@ class E01Sink final : public Sink {
       Status s = fsync_path(p, false);
       if (!s) return s;
     }
-    return fsync_path(m_stem.has_parent_path() ? m_stem.parent_path() : fs::path("."), true);
+    return fsync_path(m_dest, true);
   }
 
   void worker() {
@@ -656,6 +742,7 @@ class E01Sink final : public Sink {
   }
 
   const fs::path m_stem;
+  const std::string m_dest;  // the destination folder, named in messages and checked for space
   const std::uint64_t m_media_size;
   const std::uint32_t m_bps;
   const std::uint32_t m_chunk;
@@ -672,6 +759,8 @@ class E01Sink final : public Sink {
   std::uint64_t m_accepted = 0;   // stream bytes received
   std::uint64_t m_committed = 0;  // stream bytes handed to libewf
   std::uint64_t m_chunks_written = 0;
+  std::uint64_t m_bad_ranges = 0;  // acquiry-error entries noted (each needs room in error2)
+  std::uint64_t m_free_seen = 0;   // free bytes at the destination when last looked at
   std::optional<Error> m_error;
   bool m_closed = false;
   std::vector<fs::path> m_files;
@@ -850,7 +939,7 @@ Result<std::unique_ptr<Sink>> create_e01_sink(const fs::path& stem, std::uint64_
   libewf_handle_t* h = nullptr;
   EwfErr e;
   auto fail = [&](const char* op) -> Result<std::unique_ptr<Sink>> {
-    Error err = libewf_failure(op, e, errno);
+    Error err = libewf_failure(op, e, errno, dir.string());
     if (h) {
       libewf_handle_close(h, nullptr);
       libewf_handle_free(&h, nullptr);

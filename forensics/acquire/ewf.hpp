@@ -12,7 +12,14 @@
 //
 // Partial images (close_partial): the image is finalised as a consistent E01 of the bytes written
 // so far (whole sectors): ewfverify reads it and says SUCCESS over that shorter media, with
-// "MD5 hash stored in file: N/A" — no whole-source hash is ever stored in a partial image.
+// "MD5 hash stored in file: N/A" — no whole-source hash is ever stored in a partial image. When
+// not one whole sector reached the image, nothing is left: the segment libewf writes on close (case
+// headers, media size 0) is removed, so no file pretends to be an image of the source.
+//
+// A full destination: before each chunk goes to libewf the sink checks the destination's free
+// space and stops (no_space) while ~2 MiB are still free, the room libewf needs for its tables and
+// trailer, so the partial image can still be closed consistently. If the space goes anyway (another
+// writer), libewf's failure is reported as no_space too, and that image may be damaged.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -69,8 +76,10 @@ std::filesystem::path e01_segment_path(const std::filesystem::path& stem, std::s
 // stored_hashes() is {md5, sha1}; finish(hashes) stores whichever of them is given.
 // Errors: already_exists (any stem.E01/E02/… segment exists: never overwritten),
 // invalid_input (media size 0 or not a multiple of the sector size — E01 stores whole sectors,
-// segment size below 1 MiB or above 4 GiB − 1 on a FAT file system), io_error/no_space from
-// libewf or the file system, with libewf's own error text.
+// segment size below 1 MiB or above 4 GiB − 1 on a FAT file system), io_error from libewf or the
+// file system with libewf's own text; from write/sync/finish also no_space (the destination is
+// full; the message names the folder) and io_error "only N of the source's M bytes" from a finish()
+// before media_size bytes arrived (nothing is written then: close_partial() still works).
 Result<std::unique_ptr<Sink>> create_e01_sink(const std::filesystem::path& stem, std::uint64_t media_size,
                                               std::uint32_t bytes_per_sector, const EwfOptions& options);
 

@@ -23,6 +23,7 @@
 #include "forensics/chronology/entry.hpp"
 #include "forensics/core/atomic_file.hpp"
 #include "forensics/core/clock.hpp"
+#include "forensics/i18n/catalogue.hpp"
 
 namespace shodo::evidence {
 namespace fs = std::filesystem;
@@ -71,6 +72,21 @@ bool is_lower_hex(const std::string& s) {
 }
 
 Error invalid(const std::string& ja, const std::string& en) { return make_error(ErrorCode::invalid_input, ja, en); }
+
+// Text that holds nothing but spaces (ASCII white space or the ideographic space U+3000, which a
+// Japanese input method types): a required field filled this way is as empty as "".
+bool blank(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+      ++i;
+    } else if (s.substr(i, 3) == "\xE3\x80\x80") {
+      i += 3;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -275,8 +291,15 @@ std::string non_utf8_field(const json& j, const std::string& path) {
 Status check_utf8(const json& j) {
   const std::string p = non_utf8_field(j, "");
   if (p.empty()) return ok_status();
-  return invalid("文字コードが UTF-8 ではありません（項目 " + p + "）。UTF-8 で入力し直してください",
-                 "text is not valid UTF-8 (field " + p + "); enter it again as UTF-8");
+  // "item.description" → "品目・説明 (item.description)": the name on the form, then the JSON path.
+  const std::string last = p.substr(p.find_last_of('.') == std::string::npos ? 0 : p.find_last_of('.') + 1);
+  const std::string key = "evidence.field." + last.substr(0, last.find('['));
+  auto name = [&](i18n::Lang l) {
+    const std::string label = i18n::tr(key, l);
+    return label == key ? p : label + " (" + p + ")";
+  };
+  return invalid("文字コードが UTF-8 ではありません（項目 " + name(i18n::Lang::ja) + "）。UTF-8 で入力し直してください",
+                 "text is not valid UTF-8 (field " + name(i18n::Lang::en) + "); enter it again as UTF-8");
 }
 
 }  // namespace
@@ -672,6 +695,7 @@ std::optional<LineProblem> parse_line(std::string_view line, std::int64_t line_n
 // Splits the file into lines and verifies each; stops at the first problem.
 RegisterCheck scan(std::string_view data, const std::string& incident_id, std::vector<RegisterEvent>& events) {
   RegisterCheck c;
+  c.head_hash = chronology::k_genesis_hash;
   std::string prev = chronology::k_genesis_hash;
   std::size_t pos = 0;
   std::int64_t line_no = 0;
@@ -682,6 +706,7 @@ RegisterCheck scan(std::string_view data, const std::string& incident_id, std::v
       c.bad_line = line_no;
       c.problem_ja = "最後の行が途中で切れています（書き込み中断の疑い）";
       c.problem_en = "the last line is incomplete (interrupted write?)";
+      c.torn_tail = true;
       return c;
     }
     ++c.lines;
@@ -693,6 +718,7 @@ RegisterCheck scan(std::string_view data, const std::string& incident_id, std::v
       return c;
     }
     prev = ev.event_hash;
+    c.head_hash = ev.event_hash;
     events.push_back(std::move(ev));
     ++c.good;
     pos = nl + 1;
@@ -749,21 +775,6 @@ std::string parent_of(const std::string& no) {
 }
 
 }  // namespace
-
-RegisterCheck verify_register(const fs::path& register_file) {
-  RegisterCheck c;
-  std::error_code ec;
-  if (!fs::exists(register_file, ec)) return c;
-  auto data = read_file(register_file);
-  if (!data) {
-    c.bad_line = 0;
-    c.problem_ja = data.error().ja;
-    c.problem_en = data.error().en;
-    return c;
-  }
-  std::vector<RegisterEvent> events;
-  return scan(data.value(), {}, events);
-}
 
 // ---------------------------------------------------------------------------------------
 // 4. fold
@@ -869,6 +880,16 @@ std::optional<RegisterCheck> fold(const std::vector<RegisterEvent>& events, Fold
   return std::nullopt;
 }
 
+Error unknown_item(const std::string& no) {
+  auto text = [&](i18n::Lang l) {
+    std::string s = i18n::tr("evidence.error.not_registered", l);
+    const auto at = s.find("{no}");
+    if (at != std::string::npos) s.replace(at, 4, no);
+    return s;
+  };
+  return make_error(ErrorCode::not_found, text(i18n::Lang::ja), text(i18n::Lang::en));
+}
+
 Error damaged(const fs::path& file, const RegisterCheck& c) {
   const std::string line = c.bad_line ? std::to_string(*c.bad_line) : "?";
   return make_error(ErrorCode::integrity,
@@ -879,6 +900,72 @@ Error damaged(const fs::path& file, const RegisterCheck& c) {
 }
 
 }  // namespace
+
+namespace {
+
+// Chain (scan) and consistency (fold) of a register file; `events` gets the verified lines.
+RegisterCheck check_file(const fs::path& register_file, const std::string& incident_id, std::vector<RegisterEvent>& events) {
+  RegisterCheck c;
+  c.head_hash = chronology::k_genesis_hash;
+  std::error_code ec;
+  if (!fs::exists(register_file, ec)) return c;
+  auto data = read_file(register_file);
+  if (!data) {
+    c.bad_line = 0;
+    c.problem_ja = data.error().ja;
+    c.problem_en = data.error().en;
+    return c;
+  }
+  c = scan(data.value(), incident_id, events);
+  if (!c.ok()) return c;
+  // Lines whose chain is intact but whose events do not fit together (a transfer of an item never
+  // added, a second item_added): written by hand with the hashes recomputed, or a newer format.
+  Folded f;
+  if (auto p = fold(events, f)) {
+    p->head_hash = c.head_hash;
+    return *p;
+  }
+  return c;
+}
+
+// The chronology names every register event it recorded: a missing one means lines were cut off
+// the end of the register (the hash chain alone cannot show a truncation).
+std::optional<RegisterCheck> missing_from_register(const std::vector<RegisterEvent>& events, const Workspace& ws) {
+  std::set<std::string> ids;
+  for (const auto& e : events) ids.insert(e.event_id);
+  for (const auto& e : ws.log().entries()) {
+    if (e.system_event.rfind("evidence_", 0) != 0) continue;
+    for (const auto& ref : e.refs) {
+      if (ref.rfind("evidence-event:", 0) != 0) continue;
+      const std::string id = ref.substr(15);
+      if (ids.count(id)) continue;
+      RegisterCheck c;
+      c.lines = static_cast<std::int64_t>(events.size());
+      c.good = c.lines;
+      c.bad_line = c.lines + 1;
+      c.problem_ja = "クロノロジー No. " + std::to_string(e.seq) + " が記録した事象 " + id + " が台帳にありません（末尾の行が削除された疑い）";
+      c.problem_en = "event " + id + " recorded in chronology No. " + std::to_string(e.seq) +
+                     " is missing from the register (lines cut off the end?)";
+      return c;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+RegisterCheck verify_register(const fs::path& register_file) {
+  std::vector<RegisterEvent> events;
+  return check_file(register_file, {}, events);
+}
+
+RegisterCheck verify_register(const Workspace& ws) {
+  std::vector<RegisterEvent> events;
+  RegisterCheck c = check_file(ws.dir() / "evidence" / k_register_file, ws.incident().incident_id, events);
+  if (!c.ok()) return c;
+  if (auto missing = missing_from_register(events, ws)) return *missing;
+  return c;
+}
 
 // ---------------------------------------------------------------------------------------
 // 5. EvidenceRegister
@@ -894,24 +981,7 @@ Result<EvidenceRegister> EvidenceRegister::open_dir(const fs::path& incident_dir
 Result<EvidenceRegister> EvidenceRegister::open(const Workspace& ws) {
   auto reg = open_dir(ws.dir(), ws.incident().incident_id);
   if (!reg) return reg;
-  // The chronology names every register event it recorded: a missing one means lines were cut
-  // off the end of the register (the hash chain alone cannot show a truncation).
-  std::set<std::string> ids;
-  for (const auto& e : reg->m_events) ids.insert(e.event_id);
-  for (const auto& e : ws.log().entries()) {
-    if (e.system_event.rfind("evidence_", 0) != 0) continue;
-    for (const auto& ref : e.refs) {
-      if (ref.rfind("evidence-event:", 0) != 0) continue;
-      const std::string id = ref.substr(15);
-      if (ids.count(id)) continue;
-      RegisterCheck c;
-      c.bad_line = static_cast<std::int64_t>(reg->m_events.size()) + 1;
-      c.problem_ja = "クロノロジー No. " + std::to_string(e.seq) + " が記録した事象 " + id + " が台帳にありません（末尾の行が削除された疑い）";
-      c.problem_en = "event " + id + " recorded in chronology No. " + std::to_string(e.seq) +
-                     " is missing from the register (lines cut off the end?)";
-      return damaged(reg->m_file, c);
-    }
-  }
+  if (auto missing = missing_from_register(reg->m_events, ws)) return damaged(reg->m_file, *missing);
   return reg;
 }
 
@@ -943,7 +1013,7 @@ Result<std::string> EvidenceRegister::next_evidence_no(const std::string& parent
       return invalid("親の証拠番号「" + parent + "」はこのインシデント（" + m_incident_id + "）の証拠番号ではありません",
                      "parent \"" + parent + "\" is not an evidence number of incident " + m_incident_id);
     if (!find(parent))
-      return make_error(ErrorCode::not_found, "証拠番号 " + parent + " は登録されていません", "evidence item " + parent + " is not registered");
+      return unknown_item(parent);
     prefix = parent + "-";
     width = 2;
   }
@@ -1044,6 +1114,10 @@ Status validate_hash(const HashRecord& h) {
   if (!h.scope.empty() && !k_hash_scopes.count(h.scope))
     return invalid("ハッシュの範囲「" + h.scope + "」は使えません（whole_device, image_file, segment, logical_file, partial）",
                    "hash scope \"" + h.scope + "\" is not one of whole_device, image_file, segment, logical_file, partial");
+  // A file hash without the file's name cannot be checked by anyone (nor listed in the EV-03 manifest).
+  if ((h.scope == "image_file" || h.scope == "segment" || h.scope == "logical_file") && blank(h.target))
+    return invalid("範囲 " + h.scope + " のハッシュには対象のファイル名（target）が必要です",
+                   "a hash of scope " + h.scope + " needs the name of the file it was computed over (target)");
   return ok_status();
 }
 
@@ -1146,7 +1220,7 @@ Result<EvidenceItem> EvidenceRegister::add_item(Workspace& ws, EvidenceItem item
   if (item.case_no != m_incident_id)
     return invalid("事案番号「" + item.case_no + "」がこのインシデント（" + m_incident_id + "）と違います",
                    "case number \"" + item.case_no + "\" differs from this incident (" + m_incident_id + ")");
-  if (item.description.empty())
+  if (blank(item.description))
     return invalid("品目・説明（description）が空です。何の証拠品か記入してください", "the description is empty; say what the item is");
   if (!item.derived_from.empty() && !find(item.derived_from))
     return make_error(ErrorCode::not_found, "派生元の証拠番号 " + item.derived_from + " は登録されていません",
@@ -1207,13 +1281,6 @@ Result<EvidenceItem> EvidenceRegister::add_item(Workspace& ws, EvidenceItem item
   if (auto st = write_chronology(ws, "evidence_added", content, refs, ev.value()); !st) return st.error();
   return *find(no);
 }
-
-namespace {
-Error unknown_item(const std::string& no) {
-  return make_error(ErrorCode::not_found, "証拠番号 " + no + " は登録されていません（evidence list で確認してください）",
-                    "evidence item " + no + " is not registered (see evidence list)");
-}
-}  // namespace
 
 Status EvidenceRegister::update_item(Workspace& ws, const std::string& evidence_no, const json& changes,
                                      const std::string& reason) {
@@ -1278,9 +1345,9 @@ Result<Transfer> EvidenceRegister::record_transfer(Workspace& ws, Transfer t) {
       if (!seen.insert(no).second) return invalid("証拠番号 " + no + " が重複しています", "evidence number " + no + " is listed twice");
     }
   }
-  if (t.from.name.empty() || t.to.name.empty())
+  if (blank(t.from.name) || blank(t.to.name))
     return invalid("引渡者と受領者の氏名が必要です", "the names of the person handing over and the receiver are required");
-  if (t.purpose.empty()) return invalid("受け渡しの目的が必要です（例: 解析、保管、警察への提出、返却）",
+  if (blank(t.purpose)) return invalid("受け渡しの目的が必要です（例: 解析、保管、警察への提出、返却）",
                                         "the purpose of the transfer is required (e.g. analysis, storage, police submission, return)");
   if (!t.signed_form_sha256.empty() && (!is_lower_hex(t.signed_form_sha256) || t.signed_form_sha256.size() != 64))
     return invalid("署名済み用紙の SHA-256 が16進小文字64桁ではありません", "signed_form_sha256 is not 64 lower-case hex digits");
@@ -1318,7 +1385,7 @@ Status EvidenceRegister::record_seal(Workspace& ws, const std::string& evidence_
   if (auto st = reload(); !st) return st.error();
   auto item = find(evidence_no);
   if (!item) return unknown_item(evidence_no);
-  if (seal_no.empty()) return invalid("封印番号が必要です", "a seal number is required");
+  if (blank(seal_no)) return invalid("封印番号が必要です", "a seal number is required");
   json p = {{"seal_no", seal_no}};
   put(p, "bag_no", bag_no);
   put(p, "note", note);
@@ -1337,7 +1404,7 @@ Status EvidenceRegister::update_storage(Workspace& ws, const std::string& eviden
                                         const std::string& reason) {
   if (auto st = reload(); !st) return st.error();
   if (!find(evidence_no)) return unknown_item(evidence_no);
-  if (location.empty()) return invalid("保管場所が必要です", "a storage location is required");
+  if (blank(location)) return invalid("保管場所が必要です", "a storage location is required");
   json p = {{"storage_location", location}};
   put(p, "storage_conditions", conditions);
   put(p, "access_restriction", access_restriction);

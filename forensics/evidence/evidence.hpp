@@ -207,9 +207,17 @@ struct RegisterCheck {
   std::int64_t good = 0;           // verified events before the first problem
   std::optional<std::int64_t> bad_line;  // 1-based line number of the first problem
   std::string problem_ja, problem_en;
+  bool torn_tail = false;  // the only problem is an incomplete last line (an interrupted write)
+  std::string head_hash;   // event_hash of the last verified line (64 zeros for an empty register)
   bool ok() const { return !bad_line.has_value(); }
 };
+// Checks the hash chain of a register file and that its events fit together (no transfer of an
+// item never added …), without writing anything. An absent file is an empty, intact register.
+// Lines cut off the end cannot be seen here: the overload with the workspace checks them.
 RegisterCheck verify_register(const std::filesystem::path& register_file);
+// The same for <ws.dir()>/evidence/register.jsonl, plus: every line belongs to this incident, and
+// every register event the chronology names is in the register (else lines were cut off its end).
+RegisterCheck verify_register(const Workspace& ws);
 
 // JSON (de)serialisation (nlohmann). Empty optional fields are omitted.
 nlohmann::json to_json(const Person& p);

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cerrno>
 #include <memory>
 
@@ -173,6 +174,55 @@ std::string training_text() {
   return std::string(i18n::tr("training.mark", Lang::ja)) + " " + i18n::tr("training.mark", Lang::en);
 }
 
+// Identifiers (evidence, seal and tracking numbers, hashes) are never wrapped inside: Pango breaks
+// a line after '-', which would print "OGMC-20221031-01-" and "E001" on two lines of a cell — read
+// as two things, or copied by hand without the tail. Columns are sized for the usual identifiers;
+// one that is still wider than `avail_pt` is printed smaller (down to k_min_id_scale) so that it
+// stays on one line. Below that it may wrap: legible beats one line.
+constexpr double k_min_id_scale = 0.6;
+constexpr double k_fit_slack = 0.97;  // Pango's wrap decision vs our measurement: keep a margin
+
+// The span scale at which `text` fits `avail_pt` on one line. Glyph advances are not linear in
+// the font size (Pango rounds metrics), so the scale is checked by measuring, not computed.
+double id_scale(const pdf::PdfCanvas& canvas, const std::string& text, bool bold, double font_pt, double avail_pt) {
+  auto width_at = [&](double scale) {
+    Cell c;
+    c.add(text, bold, pdf::Strike::none, scale);
+    return canvas.natural_width(c, font_pt);
+  };
+  const double limit = avail_pt * k_fit_slack;
+  const double w = width_at(1.0);
+  if (w <= limit || w <= 0) return 1.0;
+  double scale = limit / w;
+  while (scale > k_min_id_scale && width_at(scale) > limit) scale *= 0.96;
+  return std::max(k_min_id_scale, scale);
+}
+
+Cell& add_id(Cell& cell, const pdf::PdfCanvas& canvas, const std::string& text, bool bold, double font_pt, double avail_pt) {
+  return cell.add(text, bold, pdf::Strike::none, id_scale(canvas, text, bold, font_pt, avail_pt));
+}
+
+// "SEAL-0001 → SEAL-0002" on one line when it fits, else "SEAL-0001 →" and "SEAL-0002" on two,
+// each number whole.
+void add_seal_pair(Cell& cell, const pdf::PdfCanvas& canvas, const std::string& before, const std::string& after, double font_pt,
+                   double avail_pt) {
+  const std::string one_line = before + " → " + after;
+  if (canvas.natural_width(Cell(one_line), font_pt) <= avail_pt * k_fit_slack) {
+    cell.add(one_line);
+    return;
+  }
+  add_id(cell, canvas, before + " →", false, font_pt, avail_pt);
+  cell.add("\n");
+  add_id(cell, canvas, after, false, font_pt, avail_pt);
+}
+
+// The SHA-256 as four lines of 16 hex digits (each line one identifier).
+std::vector<std::string> hex_lines(const std::string& hex) {
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < hex.size(); i += 16) lines.push_back(hex.substr(i, 16));
+  return lines;
+}
+
 // ---------------------------------------------------------------------------------------
 // 2. QR code
 
@@ -257,7 +307,11 @@ Result<std::string> render_labels_pdf(const std::vector<EvidenceItem>& items, co
     row(t("evidence.field.collected_time"), time_text(item.collected_time, t));
     row(t("evidence.field.collected_by"), item.collected_by.name);
     if (!item.seal_no.empty()) row(t("evidence.field.seal_no"), seal_text(item));
-    row("SHA-256", sha_prefix(item, t));
+    if (item.primary_sha256()) {
+      row("SHA-256", sha_prefix(item, t));
+    } else {
+      y += canvas.draw(Cell(t("evidence.label.sha256_missing"), true), m, y, tw, fs);  // not "SHA-256: SHA-256 未記録"
+    }
     if (info.incident.training) {
       const Cell mark(training_text(), true);
       canvas.draw_single_line(mark, m, h - m - canvas.measure(mark, 0, 8.0), tw, 8.0);
@@ -278,13 +332,14 @@ constexpr int k_min_blank_rows = 4;
 std::vector<pdf::Column> transfer_columns(const Text& t, double width) {
   std::vector<pdf::Column> cols = {
       {t("evidence.transfer.col.no"), 18.0, Align::center},
-      {t("evidence.transfer.col.time"), 58.0, Align::left},
-      {t("evidence.transfer.col.from"), 76.0, Align::left},
+      {t("evidence.transfer.col.time"), 56.0, Align::left},
+      {t("evidence.transfer.col.from"), 70.0, Align::left},
       {t("evidence.transfer.col.from_sign"), 50.0, Align::left},
-      {t("evidence.transfer.col.to"), 76.0, Align::left},
+      {t("evidence.transfer.col.to"), 70.0, Align::left},
       {t("evidence.transfer.col.to_sign"), 50.0, Align::left},
-      {t("evidence.transfer.col.purpose"), 62.0, Align::left},
-      {t("evidence.transfer.col.seal"), 66.0, Align::left},
+      {t("evidence.transfer.col.purpose"), 56.0, Align::left},
+      // Wide enough for "SEAL-0001 → SEAL-0002" on one line (≈ 84 pt at 7.5 pt).
+      {t("evidence.transfer.col.seal"), 92.0, Align::left},
       {t("evidence.transfer.col.method"), 0.0, Align::left},
   };
   double used = 0;
@@ -293,11 +348,20 @@ std::vector<pdf::Column> transfer_columns(const Text& t, double width) {
   return cols;
 }
 
-std::vector<Cell> transfer_cells(const Transfer& tr, std::size_t index, const Text& t) {
-  std::string seal = or_dash(tr.seal_no_before) + " → " + or_dash(tr.seal_no_after);
-  if (tr.seal_intact) seal += "\n" + t(*tr.seal_intact ? "evidence.seal.intact" : "evidence.seal.broken");
-  std::string method = join({tr.method, tr.courier, tr.tracking_no}, "\n");
-  if (tr.hash_reverified) method += (method.empty() ? "" : "\n") + t(*tr.hash_reverified ? "evidence.verify.rehash_match" : "evidence.verify.rehash_mismatch");
+// The cells of a recorded transfer in the columns `cols` (seal and tracking numbers kept whole).
+std::vector<Cell> transfer_cells(const Transfer& tr, std::size_t index, const Text& t, const pdf::PdfCanvas& canvas,
+                                 const std::vector<pdf::Column>& cols, const pdf::TableStyle& style) {
+  auto avail = [&](std::size_t col) { return cols[col].width_pt - 2 * style.pad_x_pt; };
+  Cell seal;
+  add_seal_pair(seal, canvas, or_dash(tr.seal_no_before), or_dash(tr.seal_no_after), style.font_pt, avail(7));
+  if (tr.seal_intact) seal.add("\n" + t(*tr.seal_intact ? "evidence.seal.intact" : "evidence.seal.broken"));
+  Cell method(join({tr.method, tr.courier}, "\n"));
+  if (!tr.tracking_no.empty()) {
+    if (!method.empty()) method.add("\n");
+    add_id(method, canvas, tr.tracking_no, false, style.font_pt, avail(8));
+  }
+  if (tr.hash_reverified)
+    method.add((method.empty() ? "" : "\n") + t(*tr.hash_reverified ? "evidence.verify.rehash_match" : "evidence.verify.rehash_mismatch"));
   Cell no(std::to_string(index + 1));
   no.add("\n" + tr.transfer_id.substr(tr.transfer_id.rfind('-') + 1), false, pdf::Strike::none, 0.8);
   return {no,
@@ -307,8 +371,8 @@ std::vector<Cell> transfer_cells(const Transfer& tr, std::size_t index, const Te
           Cell(person_line(tr.to)),
           Cell(),
           Cell(join({tr.purpose, tr.condition_on_receipt}, "\n")),
-          Cell(seal),
-          Cell(method)};
+          seal,
+          method};
 }
 
 // Label/value pairs of the item data block.
@@ -360,7 +424,9 @@ Result<std::string> render_custody_form_pdf(const EvidenceItem& item, const std:
   pdf::PdfCanvas canvas(W, H, metadata(t("evidence.title.custody") + " " + item.evidence_no, info));
   const pdf::TableStyle style;
   pdf::Table fields(canvas, {{"", 88.0, Align::left}, {"", cw - 88.0, Align::left}}, style, m);
-  pdf::Table table(canvas, transfer_columns(t, cw), style, m);
+  const std::vector<pdf::Column> tcols = transfer_columns(t, cw);
+  pdf::Table table(canvas, tcols, style, m);
+  auto cells_of = [&](std::size_t i) { return transfer_cells(transfers[i], i, t, canvas, tcols, style); };
   const double qr_side = 24.0 * k_mm;
   const double footer_pt = 6.3;
   const std::string footer = footer_line(info, t) + "\n" + t("evidence.custody.keep_with_item");
@@ -425,7 +491,7 @@ Result<std::string> render_custody_form_pdf(const EvidenceItem& item, const std:
   const bool table_on_page1 = y + k_sign_row_h <= bottom;
   if (!table_on_page1) new_page();
   for (std::size_t i = 0; i < transfers.size(); ++i) {
-    const double rh = std::min(std::max(k_sign_row_h, table.row_height(transfer_cells(transfers[i], i, t))), bottom - page_top - table.heading_height());
+    const double rh = std::min(std::max(k_sign_row_h, table.row_height(cells_of(i))), bottom - page_top - table.heading_height());
     if (y + rh > bottom && !pages.back().empty()) new_page();
     pages.back().push_back({&transfers[i], i, rh});
     y += rh;
@@ -464,7 +530,7 @@ Result<std::string> render_custody_form_pdf(const EvidenceItem& item, const std:
     const double top = yy;
     yy += table.draw_heading(yy);
     for (const Row& r : pages[p]) {
-      std::vector<Cell> cells = r.transfer ? transfer_cells(*r.transfer, r.index, t) : std::vector<Cell>(9);
+      std::vector<Cell> cells = r.transfer ? cells_of(r.index) : std::vector<Cell>(9);
       if (!r.transfer) cells[0] = Cell(std::to_string(r.index + 1));
       table.draw_row(cells, yy, r.height, overflow);
       yy += r.height;
@@ -480,16 +546,41 @@ Result<std::string> render_custody_form_pdf(const EvidenceItem& item, const std:
 
 namespace {
 
-std::vector<pdf::Column> register_columns(const Text& t, double width) {
-  const bool en = !t.ja();
+// Widths the identifier columns need for these items (font 7.5 pt, padding included): the
+// evidence number (bold), the parent number, the seal number and the SHA-256 in lines of 16 hex
+// digits. Each has a cap, so that the description keeps its room; a longer identifier is printed
+// smaller (add_id).
+struct RegisterWidths {
+  double evidence_no = 60.0, derived_from = 40.0, seal_no = 52.0, sha256 = 60.0;
+};
+
+RegisterWidths register_widths(const std::vector<EvidenceItem>& items, const pdf::PdfCanvas& probe, const pdf::TableStyle& st) {
+  RegisterWidths w;
+  const double pad = 2 * st.pad_x_pt + 1.0;
+  // Never wider than this: a very long number is printed smaller instead (add_id).
+  constexpr double k_max_no = 130.0, k_max_seal = 80.0, k_max_sha = 90.0;
+  for (const auto& i : items) {
+    w.evidence_no = std::max(w.evidence_no, std::min(k_max_no, probe.natural_width(Cell(i.evidence_no, true), st.font_pt) / k_fit_slack + pad));
+    if (!i.derived_from.empty())
+      w.derived_from = std::max(w.derived_from, std::min(k_max_no, probe.natural_width(Cell(i.derived_from), st.font_pt) / k_fit_slack + pad));
+    if (!i.seal_no.empty())
+      w.seal_no = std::max(w.seal_no, std::min(k_max_seal, probe.natural_width(Cell(i.seal_no), st.font_pt) / k_fit_slack + pad));
+    if (const HashRecord* h = i.primary_sha256())
+      for (const auto& line : hex_lines(h->value))
+        w.sha256 = std::max(w.sha256, std::min(k_max_sha, probe.natural_width(Cell(line), st.font_pt) / k_fit_slack + pad));
+  }
+  return w;
+}
+
+std::vector<pdf::Column> register_columns(const Text& t, double width, const RegisterWidths& w) {
   std::vector<pdf::Column> cols = {
-      {t("evidence.field.evidence_no"), 92.0, Align::left},
-      {t("evidence.field.item_type"), en ? 62.0 : 52.0, Align::left},
+      {t("evidence.field.evidence_no"), w.evidence_no, Align::left},
+      {t("evidence.field.item_type"), 62.0, Align::left},  // "ディスクイメージ", "storage medium" on one line
       {t("evidence.field.description"), 0.0, Align::left},
       {t("evidence.field.collected_time"), 84.0, Align::left},
-      {t("evidence.field.derived_from"), 88.0, Align::left},
-      {t("evidence.field.seal_no"), 52.0, Align::left},
-      {"SHA-256", 78.0, Align::left},
+      {t("evidence.field.derived_from"), w.derived_from, Align::left},
+      {t("evidence.field.seal_no"), w.seal_no, Align::left},
+      {"SHA-256", w.sha256, Align::left},
       {t("evidence.field.storage_location"), 78.0, Align::left},
       {t("evidence.field.current_custodian"), 66.0, Align::left},
   };
@@ -499,7 +590,9 @@ std::vector<pdf::Column> register_columns(const Text& t, double width) {
   return cols;
 }
 
-std::vector<Cell> register_row(const EvidenceItem& i, const std::vector<Transfer>& transfers, const Text& t) {
+std::vector<Cell> register_row(const EvidenceItem& i, const std::vector<Transfer>& transfers, const Text& t, const pdf::PdfCanvas& probe,
+                               const std::vector<pdf::Column>& cols, const pdf::TableStyle& st) {
+  auto avail = [&](std::size_t col) { return cols[col].width_pt - 2 * st.pad_x_pt; };
   Cell desc(i.description);
   const std::string device = join({i.make, i.model, i.serial_no.empty() ? "" : "S/N " + i.serial_no}, " ");
   if (!device.empty()) desc.add("\n" + device, false, pdf::Strike::none, 0.88);
@@ -510,21 +603,25 @@ std::vector<Cell> register_row(const EvidenceItem& i, const std::vector<Transfer
   Cell collected(time_text(i.collected_time, t));
   if (!i.collected_by.name.empty()) collected.add("\n" + i.collected_by.name, false, pdf::Strike::none, 0.88);
   const HashRecord* h = i.primary_sha256();
-  Cell sha(h ? h->value.substr(0, 32) + "\n" + h->value.substr(32) : t("evidence.label.sha256_missing"), false);
+  Cell sha;
+  if (h) {
+    const auto lines = hex_lines(h->value);
+    for (std::size_t k = 0; k < lines.size(); ++k) add_id(sha, probe, (k ? "\n" : "") + lines[k], false, st.font_pt, avail(6));
+  } else {
+    sha.add(t("evidence.label.sha256_missing"));
+  }
   std::size_t n = 0;
   for (const auto& tr : transfers)
     if (std::find(tr.evidence_nos.begin(), tr.evidence_nos.end(), i.evidence_no) != tr.evidence_nos.end()) ++n;
   Cell custodian(person_line(i.current_custodian));
   if (n > 0) custodian.add("\n" + fill_in(t("evidence.register.transfers"), {{"n", std::to_string(n)}}), false, pdf::Strike::none, 0.88);
-  return {Cell(i.evidence_no, true),
-          Cell(item_type_label(i.item_type, t.ja())),
-          desc,
-          collected,
-          Cell(or_dash(i.derived_from)),
-          Cell(or_dash(seal_text(i))),
-          sha,
-          Cell(or_dash(join({i.storage_location, i.access_restriction}, "\n"))),
-          custodian};
+  Cell number, parent, seal;
+  add_id(number, probe, i.evidence_no, true, st.font_pt, avail(0));
+  add_id(parent, probe, or_dash(i.derived_from), false, st.font_pt, avail(4));
+  add_id(seal, probe, or_dash(i.seal_no), false, st.font_pt, avail(5));
+  if (!i.bag_no.empty()) seal.add("\n(" + i.bag_no + ")");
+  return {number, Cell(item_type_label(i.item_type, t.ja())), desc, collected, parent, seal, sha,
+          Cell(or_dash(join({i.storage_location, i.access_restriction}, "\n"))), custodian};
 }
 
 }  // namespace
@@ -538,9 +635,20 @@ Result<std::string> render_register_pdf(const std::vector<EvidenceItem>& items, 
   d.header.info_line = t("evidence.register.info");
   d.header.training = info.incident.training;
   d.header.lang = t.lang();
-  d.columns = [&](double width) { return register_columns(t, width); };
+  // Measures with the same fonts as the document (a PDF surface of its own, never written out).
+  const pdf::PdfCanvas probe(pdf::k_a4_long_pt, pdf::k_a4_short_pt, {});
+  const pdf::TableStyle style;  // what render_table_document draws with
+  const RegisterWidths widths = register_widths(items, probe, style);
+  std::vector<pdf::Column> cols;
+  d.columns = [&](double width) {
+    cols = register_columns(t, width, widths);
+    return cols;
+  };
   d.row_count = items.size();
-  d.row = [&](std::size_t i, bool) { return register_row(items[i], transfers, t); };
+  d.row = [&](std::size_t i, bool) {
+    assert(!cols.empty() && "render_table_document asks for the columns before it lays out any row");
+    return register_row(items[i], transfers, t, probe, cols, style);
+  };
   d.footer = [&](pdf::PageSlice s) {
     pdf::FooterSpec f;
     f.lines.push_back(footer_line(info, t));
@@ -687,8 +795,8 @@ Status record_output(Workspace& ws, const std::string& kind, const std::vector<s
 Result<EvidenceItem> item_for_output(const EvidenceRegister& reg, const std::string& evidence_no) {
   auto item = reg.find(evidence_no);
   if (!item)
-    return make_error(ErrorCode::not_found, "証拠番号 " + evidence_no + " は登録されていません（evidence list で確認してください）",
-                      "evidence item " + evidence_no + " is not registered (see evidence list)");
+    return make_error(ErrorCode::not_found, fill_in(i18n::tr("evidence.error.not_registered", Lang::ja), {{"no", evidence_no}}),
+                      fill_in(i18n::tr("evidence.error.not_registered", Lang::en), {{"no", evidence_no}}));
   return *item;
 }
 

@@ -364,6 +364,9 @@ TEST_CASE("evidence: register lines are hash-chained (format, seq, prev_hash, ev
   CHECK(file_mode(reg.file()) == 0640);
   CHECK(verify_register(reg.file()).ok());
   CHECK(verify_register(reg.file()).lines == 2);
+  CHECK(verify_register(reg.file()).head_hash == prev);  // what `evidence verify` prints
+  CHECK(verify_register(*ws).head_hash == prev);
+  CHECK(verify_register(fx.dir / "none.jsonl").head_hash == std::string(64, '0'));
 }
 
 TEST_CASE("evidence: a flipped byte is found at its line and the register refuses writes", "[evidence]") {
@@ -424,6 +427,7 @@ TEST_CASE("evidence: a deleted line, an inserted line and a cut-off end are foun
     REQUIRE_FALSE(c.ok());
     CHECK(*c.bad_line == 3);
     CHECK(c.problem_en.find("deleted") != std::string::npos);
+    CHECK_FALSE(c.torn_tail);
   }
   SECTION("duplicated line") {
     lines.insert(lines.begin() + 1, lines[1]);
@@ -436,6 +440,12 @@ TEST_CASE("evidence: a deleted line, an inserted line and a cut-off end are foun
     lines.pop_back();
     write_bytes(file, join(lines));
     CHECK(verify_register(file).ok());  // the chain alone cannot see a truncation
+    auto with_chronology = verify_register(*ws);
+    REQUIRE_FALSE(with_chronology.ok());
+    CHECK(*with_chronology.bad_line == 4);
+    CHECK(with_chronology.good == 3);
+    CHECK_FALSE(with_chronology.torn_tail);
+    CHECK(with_chronology.problem_en.find("missing from the register") != std::string::npos);
     auto reg = EvidenceRegister::open(*ws);
     REQUIRE_FALSE(reg.ok());
     CHECK(reg.error().code == ErrorCode::integrity);
@@ -448,6 +458,32 @@ TEST_CASE("evidence: a deleted line, an inserted line and a cut-off end are foun
     REQUIRE_FALSE(c.ok());
     CHECK(*c.bad_line == 5);
     CHECK(c.good == 4);
+    CHECK(c.torn_tail);  // `evidence verify` exits 8, not 4
+  }
+  SECTION("a hand-made line with a recomputed hash: a transfer of an item never added") {
+    auto last = nlohmann::json::parse(lines.back());
+    auto forged = last;
+    forged["seq"] = 5;
+    forged["event"] = "transfer";
+    forged["evidence_no"] = "";
+    forged["prev_hash"] = last["event_hash"];
+    forged["payload"] = {{"transfer", {{"transfer_id", "X-T001"},
+                                       {"evidence_nos", {std::string(k_incident) + "-E099"}},
+                                       {"from", {{"name", "a"}}},
+                                       {"to", {{"name", "b"}}},
+                                       {"time", {{"utc_ns", 1}}},
+                                       {"purpose", "p"}}}};
+    forged.erase("event_hash");
+    const fs::path tmp = fx.dir / "canon.bin";
+    write_bytes(tmp, last["event_hash"].get<std::string>() + forged.dump());
+    forged["event_hash"] = openssl_sha256_file(tmp);
+    lines.push_back(forged.dump() + "\n");
+    write_bytes(file, join(lines));
+    auto c = verify_register(file);
+    REQUIRE_FALSE(c.ok());
+    CHECK(*c.bad_line == 5);
+    INFO(c.problem_en);
+    CHECK(c.problem_en.find("unregistered item") != std::string::npos);
   }
   SECTION("a line of another incident") {
     auto reg = EvidenceRegister::open_dir(ws->dir(), "OTHER-20221031-01");
@@ -502,6 +538,45 @@ TEST_CASE("evidence: writes need an operator and valid UTF-8", "[evidence]") {
   REQUIRE_FALSE(r2.ok());
   CHECK(r2.error().code == ErrorCode::invalid_input);
   CHECK(r2.error().en.find("operator") != std::string::npos);
+}
+
+TEST_CASE("evidence: blank required fields and a file hash without its file name are refused", "[evidence]") {
+  EvFixture fx;
+  auto ws = fx.create();
+  auto reg = EvidenceRegister::open(*ws).value();
+  EvidenceItem blank = sample_disk();
+  blank.description = " \xE3\x80\x80\t";  // spaces, an ideographic space (U+3000), a tab
+  auto r = reg.add_item(*ws, blank);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == ErrorCode::invalid_input);
+  CHECK(r.error().en.find("description is empty") != std::string::npos);
+  EvidenceItem no_target = sample_image("");
+  no_target.derived_from.clear();
+  no_target.hashes[0].target = " ";
+  auto r2 = reg.add_item(*ws, no_target);
+  REQUIRE_FALSE(r2.ok());
+  CHECK(r2.error().en.find("needs the name of the file") != std::string::npos);
+  CHECK_FALSE(fs::exists(reg.file()));
+
+  const auto disk = reg.add_item(*ws, sample_disk()).value();
+  CHECK(reg.record_seal(*ws, disk.evidence_no, "\xE3\x80\x80").error().code == ErrorCode::invalid_input);
+  CHECK(reg.update_storage(*ws, disk.evidence_no, "  ", "", "").error().code == ErrorCode::invalid_input);
+  Transfer t;
+  t.evidence_nos = {disk.evidence_no};
+  t.from = {"鈴木 一郎", "", "", ""};
+  t.to = {"\xE3\x80\x80", "", "", ""};
+  t.purpose = "解析";
+  CHECK(reg.record_transfer(*ws, t).error().code == ErrorCode::invalid_input);
+  t.to.name = "高橋 次郎";
+  t.purpose = " ";
+  CHECK(reg.record_transfer(*ws, t).error().code == ErrorCode::invalid_input);
+  CHECK(reg.events().size() == 1);
+  // An unknown item is named with the catalogue text in both languages.
+  auto unknown = reg.record_seal(*ws, std::string(k_incident) + "-E404", "S-1");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().code == ErrorCode::not_found);
+  CHECK(unknown.error().ja == "証拠番号 " + std::string(k_incident) + "-E404 は登録されていません（evidence list で確認してください）");
+  CHECK(unknown.error().en == "evidence item " + std::string(k_incident) + "-E404 is not registered (see evidence list)");
 }
 
 TEST_CASE("evidence: two registers on the same file (two processes) see each other's events", "[evidence]") {

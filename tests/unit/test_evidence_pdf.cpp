@@ -236,6 +236,40 @@ TEST_CASE("EV-02 custody form: A4 portrait, item data, recorded transfers, blank
   // Blank rows are numbered on after the recorded transfer: 2, 3, … at least 4 of them.
   CHECK(std::regex_search(text, std::regex(R"(\n\s*5\s*\n)")));
 
+  // Long seal and tracking numbers are printed whole, never broken at a '-' across two lines
+  // of the cell (a reader copying the number by hand would lose its tail).
+  Transfer l = t;
+  l.seal_no_before = "POLICE-OSAKA-2026-000123";
+  l.seal_no_after = "POLICE-OSAKA-2026-000124";
+  l.tracking_no = "JP-4411-2026-1124-0001";
+  REQUIRE(s.reg.record_transfer(*s.ws, l).ok());
+  auto long_form = render_custody_form_pdf(*s.reg.find(item.evidence_no), s.reg.transfers_of(item.evidence_no), s.info());
+  REQUIRE(long_form.ok());
+  write_bytes(out, long_form.value());
+  const std::string lt = pdf_text(out);
+  CHECK(contains(lt, "SEAL-0001 → SEAL-0002"));  // the first transfer, still on one line
+  CHECK(contains(lt, "POLICE-OSAKA-2026-000123 →"));
+  CHECK(contains(lt, "POLICE-OSAKA-2026-000124"));
+  CHECK(contains(lt, "JP-4411-2026-1124-0001"));
+  // The two numbers of the pair are on consecutive lines, starting in the same column.
+  {
+    const auto a = lt.find("POLICE-OSAKA-2026-000123 →");
+    REQUIRE(a != std::string::npos);
+    const auto line_a = lt.rfind('\n', a) + 1;
+    const auto next = lt.find('\n', a) + 1;
+    const auto b = lt.find("POLICE-OSAKA-2026-000124", next);
+    REQUIRE(b != std::string::npos);
+    CHECK(lt.find('\n', next) > b);  // on the very next line
+    // pdftotext -layout places text on a character grid: compare columns in code points.
+    auto col = [&](std::size_t from, std::size_t at) {
+      std::size_t c = 0;
+      for (std::size_t k = from; k < at; ++k)
+        if ((static_cast<unsigned char>(lt[k]) & 0xC0) != 0x80) ++c;
+      return c;
+    };
+    CHECK(col(line_a, a) == col(next, b));
+  }
+
   // Many transfers continue on further pages, each page numbered n / N.
   for (int i = 0; i < 24; ++i) {
     Transfer b = t;
@@ -312,6 +346,47 @@ TEST_CASE("EV-03 register: PDF lists every item, CSV with BOM parses, manifest p
   CHECK(last.system_event == "evidence_output");
   CHECK(std::find(last.refs.begin(), last.refs.end(), s.disk.evidence_no) != last.refs.end());
   for (const auto& f : files.value()) CHECK(contains(last.content, f.sha256));
+}
+
+TEST_CASE("EV-03 register PDF: evidence numbers and SHA-256 lines are printed whole, never broken at a hyphen", "[evidence][pdf]") {
+  Setup s;
+  // A sub-item (partition of the disk): the longest number form, <incident>-E001-01, also as a parent.
+  EvidenceItem part = sample_disk();
+  part.description = "第1パーティション";
+  part.evidence_no = s.reg.next_evidence_no(s.disk.evidence_no).value();
+  part.derived_from = s.disk.evidence_no;
+  REQUIRE(s.reg.add_item(*s.ws, part).ok());
+  EvidenceItem of_part = sample_image(part.evidence_no);
+  REQUIRE(s.reg.add_item(*s.ws, of_part).ok());
+  REQUIRE(s.reg.record_seal(*s.ws, part.evidence_no, "POLICE-OSAKA-2026-000123").ok());
+  const fs::path out = s.fx.dir / "register.pdf";
+  auto bytes = render_register_pdf(s.reg.items(), s.reg.transfers(), s.info());
+  REQUIRE(bytes.ok());
+  write_bytes(out, bytes.value());
+  const std::string text = pdf_text(out);
+  INFO(text);
+  // Each number as a whole word: not followed by more of a number, so "…-E001" is not a match
+  // for a printed "…-E001-" + line break + "01".
+  auto whole = [&](const std::string& id) {
+    return std::regex_search(text, std::regex("(^|[^-\\w])" + id + "($|[^-\\w])"));
+  };
+  const std::string sub = std::string(k_incident) + "-E001-01";
+  CHECK(part.evidence_no == sub);
+  for (const auto& i : s.reg.items()) {
+    CHECK(whole(i.evidence_no));
+    if (!i.derived_from.empty()) CHECK(whole(i.derived_from));
+  }
+  CHECK(whole("POLICE-OSAKA-2026-000123"));
+  // The SHA-256 in four lines of 16 digits, one under the other.
+  std::size_t at = text.find(k_sha_a.substr(0, 16));
+  REQUIRE(at != std::string::npos);
+  for (int k = 1; k < 4; ++k) {
+    const std::size_t line = text.find('\n', at) + 1;
+    const std::size_t next = text.find(k_sha_a.substr(static_cast<std::size_t>(k) * 16, 16), line);
+    REQUIRE(next != std::string::npos);
+    CHECK(next < text.find('\n', line));  // on the next line
+    at = next;
+  }
 }
 
 TEST_CASE("evidence manifest: sha256sum escapes names with a backslash or newline", "[evidence][pdf]") {

@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 
 #include <chrono>
+#include <fstream>
 #include <random>
 #include <regex>
 
@@ -355,32 +356,56 @@ TEST_CASE("E01: finish refuses a short stream — the image can still be closed 
   SHODO_TEST_DIR(dir);
   const std::string data = pattern(1 * k_mib, 5);
   auto sink = make_sink(dir / "short", data.size(), case_options());
-  REQUIRE(feed(*sink, data.substr(0, 512 * 1024)).ok());
+  // 512 KiB and 100 bytes of a part sector arrived.
+  REQUIRE(feed(*sink, data.substr(0, 512 * 1024 + 100)).ok());
   auto fin = sink->finish(hashes_of(data));
   REQUIRE_FALSE(fin.ok());
-  CHECK(fin.error().en.find("only 524288 of the source's 1048576 bytes") != std::string::npos);
+  CHECK(fin.error().en.find("only 524388 of the source's 1048576 bytes") != std::string::npos);
   CHECK(fin.error().ja.find("完成していません") != std::string::npos);
+  // The refused finish wrote nothing, so the partial image still ends on a whole sector.
   REQUIRE(sink->close_partial().ok());
+  CHECK(sink->bytes_written() == 512 * 1024);
   auto stored = read_e01_info(sink->files().at(0));
   REQUIRE(stored.ok());
   CHECK(stored->md5.empty());
+  CHECK(stored->sha1.empty());
   CHECK(stored->media_size == 512 * 1024);
+  const auto v = tool("ewfverify -q " + quoted(sink->files().at(0)));
+  INFO(v.output);
+  CHECK(v.exit_code == 0);
+  CHECK(ewfverify_value(v.output, "MD5 hash calculated over data") == hash_of(HashAlgo::md5, data.substr(0, 512 * 1024)));
 
-  // More data than announced is refused, not silently cut.
-  auto over = make_sink(dir / "over", 4096, case_options());
-  auto w = over->write(reinterpret_cast<const std::uint8_t*>(data.data()), 8192);
-  REQUIRE_FALSE(w.ok());
-  CHECK(w.error().code == ErrorCode::invalid_input);
-  CHECK(w.error().en.find("4096") != std::string::npos);
+  // More data than announced is refused, not silently cut; the sink had no data, so nothing is left.
+  {
+    auto over = make_sink(dir / "over", 4096, case_options());
+    auto w = over->write(reinterpret_cast<const std::uint8_t*>(data.data()), 8192);
+    REQUIRE_FALSE(w.ok());
+    CHECK(w.error().code == ErrorCode::invalid_input);
+    CHECK(w.error().en.find("4096") != std::string::npos);
+  }
+  CHECK_FALSE(fs::exists(dir / "over.E01"));
 
-  // Nothing written at all: no image is left behind.
+  // Nothing written at all: no image is left behind (libewf would leave a 0-byte-media E01 with
+  // the case headers, which an examiner could take for an image of the source).
   {
     auto empty = make_sink(dir / "nothing", 4096, case_options());
     CHECK(fs::exists(dir / "nothing.E01"));
     REQUIRE(empty->close_partial().ok());
     CHECK(empty->files().empty());
+    CHECK(empty->bytes_written() == 0);
   }
   CHECK_FALSE(fs::exists(dir / "nothing.E01"));
+  // Less than one sector: the same (E01 stores whole sectors only).
+  {
+    auto tiny = make_sink(dir / "tiny", 4096, case_options());
+    REQUIRE(tiny->write(reinterpret_cast<const std::uint8_t*>(data.data()), 300).ok());
+    REQUIRE(tiny->close_partial().ok());
+    CHECK(tiny->files().empty());
+  }
+  CHECK_FALSE(fs::exists(dir / "tiny.E01"));
+  // Destroyed without closing: as close_partial.
+  { auto dropped = make_sink(dir / "dropped", 4096, case_options()); }
+  CHECK_FALSE(fs::exists(dir / "dropped.E01"));
 }
 
 TEST_CASE("E01: arguments that cannot make a correct image are refused with a reason", "[ewf]") {
@@ -491,34 +516,84 @@ class SmallTmpfs {
 
 TEST_CASE("E01: a full destination is a no_space error with a clear message, not a crash", "[ewf]") {
   SHODO_TEST_DIR(dir);
-  SmallTmpfs full(dir / "small", "2m");
+  SmallTmpfs full(dir / "small", "4m");
   if (!full.mounted()) {
-    WARN("E01 destination-full test SKIPPED: mounting a 2 MiB tmpfs needs root (run the tests as root to cover it)");
+    WARN("E01 destination-full test SKIPPED: mounting a 4 MiB tmpfs needs root (run the tests as root to cover it)");
     return;
   }
-  const std::string data = pattern(5 * k_mib, 23);  // 3 MiB of incompressible data at least
+  const fs::path small = dir / "small";
+  const std::string data = pattern(8 * k_mib, 23);  // 5.75 MiB of incompressible data
   for (const auto c : {EwfCompression::none, EwfCompression::fast}) {
     INFO("compression " << to_string(c));
-    auto sink = make_sink(dir / "small" / (std::string("img-") + to_string(c)), data.size(), case_options(c));
+    const fs::path stem = small / (std::string("img-") + to_string(c));
+    auto sink = make_sink(stem, data.size(), case_options(c));
     Status s = feed(*sink, data, 1 * k_mib);
     if (s.ok()) s = sink->finish(hashes_of(data));
     REQUIRE_FALSE(s.ok());
+    INFO(s.error().describe(false));
     CHECK(s.error().code == ErrorCode::no_space);
     CHECK(s.error().ja.find("空き容量") != std::string::npos);
-    CHECK(s.error().en.find("ran out of space") != std::string::npos);
-    CHECK(s.error().en.find("libewf:") != std::string::npos);
-    // Later calls keep failing the same way; closing does not crash and reports what it could do.
-    CHECK_FALSE(sink->write(reinterpret_cast<const std::uint8_t*>(data.data()), 512).ok());
-    (void)sink->close_partial();
+    CHECK(s.error().ja.find(small.string()) != std::string::npos);
+    CHECK(s.error().en.find("the destination " + small.string() + " ran out of space") != std::string::npos);
+    CHECK(s.error().en.find("partial image") != std::string::npos);
+    // Later calls keep failing the same way.
+    auto again = sink->write(reinterpret_cast<const std::uint8_t*>(data.data()), 512);
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.error().code == ErrorCode::no_space);
+    // The sink stopped while there was still room to close the image: a consistent partial E01
+    // of what was written, with no stored hash, that libewf's own verifier reads to the end.
+    auto cp = sink->close_partial();
+    INFO((cp.ok() ? std::string() : cp.error().describe(false)));
+    REQUIRE(cp.ok());
+    const std::uint64_t kept = sink->bytes_written();
+    CHECK(kept > 0);
+    CHECK(kept < data.size());
+    CHECK(kept % 512 == 0);
+    const auto files = sink->files();
+    REQUIRE_FALSE(files.empty());
+    CHECK(files[0] == e01_segment_path(stem, 1));
+    const auto v = tool("ewfverify -q " + quoted(files[0]));
+    INFO(v.output);
+    CHECK(v.exit_code == 0);
+    CHECK(ewfverify_value(v.output, "MD5 hash stored in file") == "N/A");
+    const std::string prefix = data.substr(0, static_cast<std::size_t>(kept));
+    CHECK(ewfverify_value(v.output, "MD5 hash calculated over data") == hash_of(HashAlgo::md5, prefix));
+    auto stored = read_e01_info(files[0]);
+    REQUIRE(stored.ok());
+    CHECK(stored->md5.empty());
+    CHECK(stored->media_size == kept);
+    auto src = open_e01_image(files[0]);
+    REQUIRE(src.ok());
+    CHECK(read_image(**src) == prefix);
     sink.reset();
-    // Whatever is left must not claim the source's hash.
-    const fs::path first = dir / "small" / (std::string("img-") + to_string(c) + ".E01");
-    if (fs::exists(first) && fs::file_size(first) > 0) {
-      auto stored = read_e01_info(first);
-      if (stored.ok()) CHECK(stored->md5.empty());
-    }
-    for (const auto& e : fs::directory_iterator(dir / "small")) fs::remove(e.path());
+    for (const auto& e : fs::directory_iterator(small)) fs::remove(e.path());
   }
+
+  // Filled behind the sink's back (another writer) after the data was written: libewf itself
+  // fails to finalise; that is still a no_space error naming the destination, with libewf's text.
+  // 32 MiB of zeros: 1024 tiny compressed chunks, whose tables (8 KiB) finalize still has to write —
+  // more than the slack in the last allocated page of the segment file.
+  const std::string one(32 * k_mib, '\0');
+  EwfOptions late_options = case_options(EwfCompression::fast);
+  late_options.segment_bytes = k_default_ewf_segment_bytes;
+  auto sink = make_sink(small / "late", one.size(), late_options);
+  REQUIRE(feed(*sink, one).ok());
+  REQUIRE(sink->sync().ok());
+  {
+    std::ofstream filler(small / "filler", std::ios::binary);
+    const std::string block(64 * 1024, 'f');
+    for (int i = 0; i < 1024 && filler.write(block.data(), static_cast<std::streamsize>(block.size())); ++i) {
+    }
+  }
+  Status s = sink->finish(hashes_of(one));
+  REQUIRE_FALSE(s.ok());
+  INFO(s.error().describe(false));
+  CHECK(s.error().code == ErrorCode::no_space);
+  CHECK(s.error().en.find("the destination " + small.string() + " ran out of space while finalising") != std::string::npos);
+  CHECK(s.error().en.find("libewf:") != std::string::npos);
+  CHECK(s.error().ja.find(small.string() + " の空き容量がなくなりました") != std::string::npos);
+  (void)sink->close_partial();
+  sink.reset();
 }
 
 // ---- throughput (hidden: run with  shodo_unit_tests "[.bench]" -s) --------------------------------
@@ -567,7 +642,7 @@ double run_libewf_bench(const fs::path& stem, const std::string& data, EwfCompre
 
 }  // namespace
 
-TEST_CASE("E01 sink throughput from memory vs libewf write_buffer (1 GiB: half random, half zeros)", "[.bench][ewf]") {
+TEST_CASE("E01 sink throughput from memory vs libewf write_buffer (1 GiB: half random, half zeros)", "[.bench][ewf-bench]") {
   const char* out_env = std::getenv("SHODO_BENCH_DIR");
   const fs::path out = out_env && *out_env ? fs::path(out_env) : fs::path("/dev/shm");
   const char* size_env = std::getenv("SHODO_BENCH_MIB");
