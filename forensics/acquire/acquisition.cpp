@@ -996,8 +996,13 @@ struct Job {
     for (const auto& h : pr.hashes) {
       evidence::HashRecord hr{to_string(h.algo), h.hex, "whole_device", req.source.string(), 0, "", tool};
       if (auto st = reg->record_hash(ws, src_no, hr); !st) return st.error();
-      hr.scope = "image_file";
-      hr.target = req.name + " (" + to_string(req.format) + ")";
+      // On the image item: a raw image's file hash is this value (its path, so that the EV-03
+      // manifest can be checked with sha256sum -c); split and E01 files differ from the data they
+      // hold, so the data's hash is recorded as such and each file's own hash below.
+      if (req.format == ImageFormat::raw && !sinks.front()->files().empty()) {
+        hr.scope = "image_file";
+        hr.target = sinks.front()->files().front().string();
+      }
       if (auto st = reg->record_hash(ws, img_no, hr); !st) return st.error();
     }
     if (!complete)
@@ -1006,7 +1011,7 @@ struct Job {
         if (auto st = reg->record_hash(ws, img_no, hr); !st) return st.error();
       }
     for (const auto& [f, h] : R.file_sha256) {
-      evidence::HashRecord hr{"sha256", h, "segment", f, 0, "", tool};
+      evidence::HashRecord hr{"sha256", h, "segment", (req.dest_dir / f).string(), 0, "", tool};
       if (req.format == ImageFormat::raw) continue;  // the image_file hash above is this file's hash
       if (auto st = reg->record_hash(ws, img_no, hr); !st) return st.error();
     }

@@ -95,4 +95,10 @@ for d in a b; do
   cat "$T/$d"/x.0* | cmp -s - "$T/small.img" || fail "image in $d differs from the source"
 done
 grep -q "second_image_reread" "$T/two.out" || fail "the second copy must be verified too"
+
+# EV-03: the register's image manifest names the real files and passes sha256sum -c.
+"$BIN" evidence register --out "$T/reg" >"$T/reg.out" 2>&1 || { cat "$T/reg.out"; fail "evidence register"; }
+grep -q "$T/a/x.001" "$T/reg/evidence_images.sha256" || { cat "$T/reg/evidence_images.sha256"; fail "manifest lacks the split segments"; }
+grep -q "$T/out3/disk.raw" "$T/reg/evidence_images.sha256" || fail "manifest lacks the raw image"
+sha256sum -c --strict --quiet "$T/reg/evidence_images.sha256" || fail "sha256sum -c on the register manifest"
 echo "PASS"
