@@ -8,6 +8,58 @@
 
 namespace shodo::gui {
 
+const char* job_state_key(JobState s) {
+  switch (s) {
+    case JobState::preparing: return "gui.ev.job.state.preparing";
+    case JobState::acquiring: return "gui.ev.job.state.acquiring";
+    case JobState::verifying_image: return "gui.ev.job.state.verifying_image";
+    case JobState::verifying_source: return "gui.ev.job.state.verifying_source";
+    case JobState::writing_records: return "gui.ev.job.state.writing_records";
+    case JobState::paused: return "gui.ev.job.state.paused";
+    case JobState::cancelling: return "gui.ev.job.state.cancelling";
+    case JobState::complete: return "gui.ev.job.state.complete";
+    case JobState::complete_with_bad_sectors: return "gui.ev.job.state.complete_with_bad_sectors";
+    case JobState::verify_mismatch: return "gui.ev.job.state.verify_mismatch";
+    case JobState::aborted: return "gui.ev.job.state.aborted";
+    case JobState::refused: return "gui.ev.job.state.refused";
+  }
+  return "gui.ev.job.state.preparing";
+}
+
+bool job_state_final(JobState s) {
+  switch (s) {
+    case JobState::complete:
+    case JobState::complete_with_bad_sectors:
+    case JobState::verify_mismatch:
+    case JobState::aborted:
+    case JobState::refused: return true;
+    default: return false;
+  }
+}
+
+JobState live_job_state(int phase, bool paused, bool cancel_requested) {
+  if (cancel_requested) return JobState::cancelling;
+  if (paused) return JobState::paused;
+  switch (phase) {
+    case 1: return JobState::acquiring;
+    case 2: return JobState::verifying_image;
+    case 3: return JobState::verifying_source;
+    case 4: return JobState::writing_records;
+    default: return JobState::preparing;
+  }
+}
+
+JobState final_job_state(const Result<acquire::AcquireResult>& r) {
+  if (!r) return JobState::refused;
+  const acquire::AcquireResult& a = r.value();
+  if (!acquire::is_complete(a.outcome)) return JobState::aborted;
+  // A check that did not match (or could not be completed) outweighs everything else.
+  if (!a.verified) return JobState::verify_mismatch;
+  for (const auto& c : a.record.verification)
+    if (c.done && !c.match) return JobState::verify_mismatch;
+  return a.outcome == acquire::Outcome::complete ? JobState::complete : JobState::complete_with_bad_sectors;
+}
+
 AcquireJob::AcquireJob() : m_progress(std::make_unique<Progress>()), m_cancel(std::make_unique<CancelToken>()) {}
 
 AcquireJob::~AcquireJob() {

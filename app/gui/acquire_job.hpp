@@ -27,6 +27,31 @@ class Workspace;
 
 namespace shodo::gui {
 
+// What the jobs list shows and what the operator reads (STYLE.md "Explicit states", Guymager's
+// queued / acquiring / verifying / paused / finished / aborted + reason): one enum, never a set of
+// booleans. The reason of an aborted or refused job travels beside it (JobRecord).
+enum class JobState {
+  preparing,                  // preflight, registering the items (phase 0)
+  acquiring,                  // phase 1
+  verifying_image,            // phase 2: the image re-read
+  verifying_source,           // phase 3: the source re-read
+  writing_records,            // phase 4: reports, register, chronology
+  paused,                     // the token is paused (any phase)
+  cancelling,                 // cancel asked, the worker is closing the partial image
+  complete,                   // every sector read, every verification matched
+  complete_with_bad_sectors,  // finished with unreadable sectors (zero-filled, listed), verified
+  verify_mismatch,            // finished, but a verification did not match (or could not finish)
+  aborted,                    // source gone, destination failed, bad-sector limit, cancelled
+  refused,                    // never started (preflight refused, register damaged ...)
+};
+// Catalogue key of the state's label ("gui.ev.job.state.acquiring" ...).
+const char* job_state_key(JobState s);
+bool job_state_final(JobState s);
+// The state of a running job from its progress phase and its token.
+JobState live_job_state(int phase, bool paused, bool cancel_requested);
+// The state of a job from its result.
+JobState final_job_state(const Result<acquire::AcquireResult>& r);
+
 class AcquireJob {
  public:
   struct Event {

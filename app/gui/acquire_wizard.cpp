@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cfloat>
 #include <cstdio>
+#include <cstring>
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -12,6 +14,7 @@
 #include "app/gui/keys.hpp"
 #include "app/gui/widgets.hpp"
 #include "forensics/case/workspace.hpp"
+#include "forensics/core/clock.hpp"
 #include "forensics/i18n/catalogue.hpp"
 
 namespace shodo::gui {
@@ -91,23 +94,107 @@ const char* check_mark(const acquire::PreflightCheck& c, ImU32& col) {
   return tr("gui.ev.pf.mark_warn");
 }
 
-const char* verify_what_key(const std::string& what) {
-  if (what == "image_reread") return "gui.ev.res.what.image_reread";
-  if (what == "second_image_reread") return "gui.ev.res.what.second_image_reread";
-  if (what == "source_reread") return "gui.ev.res.what.source_reread";
-  if (what == "e01_stored_md5") return "gui.ev.res.what.e01_stored_md5";
-  if (what == "e01_stored_sha1") return "gui.ev.res.what.e01_stored_sha1";
-  return "gui.ev.res.what.other";
+
+
+}  // namespace
+
+namespace {
+
+// One UTF-8 sequence starting at s (s < end): its length and code point (U+FFFD when broken).
+int utf8_next(const char* s, const char* end, unsigned& cp) {
+  const auto b = static_cast<unsigned char>(*s);
+  const int n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 1;
+  if (n == 1 || end - s < n) {
+    cp = b < 0x80 ? b : 0xFFFD;
+    return 1;
+  }
+  cp = b & (0xFFu >> (n + 1));
+  for (int i = 1; i < n; ++i) cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3Fu);
+  return n;
 }
 
-// A read-only, selectable field (hashes and paths can be copied).
-void copyable(const char* id, const std::string& text) {
-  std::string v = text;
-  ImGui::SetNextItemWidth(-1);
-  ImGui::InputText(id, &v, ImGuiInputTextFlags_ReadOnly);
+// Closing marks that Japanese typesetting never puts at the start of a line (禁則).
+bool no_line_start(unsigned cp) {
+  switch (cp) {
+    case 0x3001: case 0x3002: case 0xFF0C: case 0xFF0E: case 0xFF09: case 0x300D: case 0x300F:
+    case 0x3011: case 0xFF1A: case 0xFF1B: case 0xFF01: case 0xFF1F: case 0x30FC: case 0x2026:
+    case ')': case ',': case '.': case ':': case ';': case ']': return true;
+    default: return false;
+  }
 }
 
 }  // namespace
+
+void text_wrapped(const char* text, ImU32 col) {
+  if (col) ImGui::PushStyleColor(ImGuiCol_Text, col);
+  ImFont* font = ImGui::GetFont();
+  const float size = ImGui::GetFontSize();
+  const float width = std::max(size, ImGui::GetContentRegionAvail().x);
+  const char* s = text;
+  const char* end = text + std::strlen(text);
+  const char* line = s;
+  const char* after_space = nullptr;  // just after the last space on this line
+  float w = 0;
+  auto emit = [&](const char* to) {
+    ImGui::TextUnformatted(line, to);
+    line = to;
+    w = 0;
+    after_space = nullptr;
+  };
+  while (s < end) {
+    unsigned cp = 0;
+    const int n = utf8_next(s, end, cp);
+    if (cp == '\n') {
+      emit(s);
+      line = s + n;
+      s = line;
+      continue;
+    }
+    const float adv = font->CalcTextSizeA(size, FLT_MAX, 0.0f, s, s + n).x;
+    if (w + adv > width && s > line) {
+      const char* brk = s;
+      if (no_line_start(cp)) {
+        brk = s + n;  // the mark stays at the end of this line, a little past the edge
+      } else if (cp < 0x80 && cp != ' ' && after_space && after_space > line) {
+        brk = after_space;  // an ASCII word (path, hash, English) moves whole
+      }
+      emit(brk);
+      while (line < end && *line == ' ') ++line;  // no leading space on the new line
+      s = line;
+      continue;
+    }
+    w += adv;
+    s += n;
+    if (cp == ' ') after_space = s;
+  }
+  if (line < end || end == text) ImGui::TextUnformatted(line, end);
+  if (col) ImGui::PopStyleColor();
+}
+
+void badge_chip(const char* text, ImU32 bg, ImU32 fg) {
+  const ImVec2 pad(5, 1);
+  const ImVec2 sz = ImGui::CalcTextSize(text);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + sz.x + pad.x * 2, p.y + sz.y + pad.y * 2), bg, 3.0f);
+  ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + pad.x, p.y + pad.y), fg, text);
+  ImGui::Dummy(ImVec2(sz.x + pad.x * 2, sz.y + pad.y * 2));
+}
+
+void ro_badge(bool read_only, bool offered) {
+  if (read_only)
+    badge_chip(tr("gui.ev.dev.ro_badge"), IM_COL32(205, 235, 210, 255), k_col_ok);
+  else if (offered)
+    badge_chip(tr("gui.ev.dev.rw_badge"), k_col_banner_bg, k_col_warn);
+  else
+    badge_chip(tr("gui.ev.dev.rw_badge_excluded"), IM_COL32(225, 225, 222, 255), k_col_muted);
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+    ImGui::TextUnformatted(tr(read_only ? "gui.ev.dev.ro_help" : offered ? "gui.ev.dev.rw_help" : "gui.ev.dev.rw_excluded_help"));
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
 
 std::string format_gib(std::uint64_t bytes) {
   char buf[48];
@@ -212,9 +299,32 @@ bool AcquireWizard::start(UiContext& ctx) {
   m_output_error.clear();
   m_plot.clear();
   m_snap = {};
-  if (!m_job.start(*ws, m_form.request())) return false;
+  m_job_entries.clear();
+  m_entries_before = ctx.model.entries().size();
+  const acquire::AcquireRequest req = m_form.request();
+  JobRecord rec;
+  rec.number = static_cast<int>(m_jobs.size()) + 1;
+  rec.source = req.source.string();
+  rec.destination = (req.dest_dir / req.name).string();
+  rec.format = to_string(req.format);
+  rec.started_utc_ns = ctx.model.clock().now().sys_utc_ns;
+  if (!m_job.start(*ws, req)) return false;
+  m_jobs.push_back(std::move(rec));
   m_step = WizardStep::run;
   return true;
+}
+
+void AcquireWizard::show_job() {
+  if (busy())
+    m_step = WizardStep::run;
+  else if (m_result)
+    m_step = WizardStep::verify;
+}
+
+std::optional<CustodyRequest> AcquireWizard::take_custody_request() {
+  auto r = std::move(m_custody_request);
+  m_custody_request.reset();
+  return r;
 }
 
 void AcquireWizard::reset() {
@@ -280,12 +390,45 @@ void AcquireWizard::update(UiContext& ctx) {
       } else if (m_result) {
         ctx.fonts.want_text(m_result->error().ja);
       }
+      // The worker has returned: the Workspace is the GUI thread's again.
+      const auto& entries = ctx.model.entries();
+      if (m_entries_before < entries.size())
+        m_job_entries.assign(entries.begin() + static_cast<std::ptrdiff_t>(m_entries_before), entries.end());
+      for (const auto& en : m_job_entries) ctx.fonts.want_text(en.content);
+      if (!m_jobs.empty() && m_result) finish_record(m_jobs.back(), *m_result);
     }
   }
   if (m_job.busy()) {
     m_snap = m_job.sample();
     m_plot.add(ImGui::GetTime(), m_snap.current_rate);
+    if (!m_jobs.empty()) {
+      JobRecord& j = m_jobs.back();
+      j.progress = m_snap;
+      j.state = live_job_state(m_snap.phase, m_job.paused(), m_job.cancel_requested());
+      if (m_snap.phase == 1) j.bad_sectors = m_snap.errors;
+    }
   }
+}
+
+void AcquireWizard::finish_record(JobRecord& j, const Result<acquire::AcquireResult>& r) {
+  j.state = final_job_state(r);
+  if (!r) {
+    j.reason_ja = r.error().describe(true);
+    j.reason_en = r.error().describe(false);
+    return;
+  }
+  const acquire::AcquisitionRecord& rec = r.value().record;
+  j.source_no = rec.source_evidence_no;
+  j.image_no = rec.image_evidence_no;
+  j.bytes_covered = rec.bytes_covered;
+  j.source_size = rec.source_size;
+  j.bad_sectors = rec.bad_sectors;
+  j.acquire_rate = rec.acquire_seconds > 0 ? static_cast<double>(rec.bytes_covered) / rec.acquire_seconds : 0;
+  j.progress.done = rec.bytes_covered;
+  j.progress.total = rec.source_size;
+  j.progress.errors = rec.bad_sectors;
+  j.reason_ja = rec.outcome_ja + (rec.verify_summary_ja.empty() ? "" : "\n" + rec.verify_summary_ja);
+  j.reason_en = rec.outcome_en + (rec.verify_summary_en.empty() ? "" : "\n" + rec.verify_summary_en);
 }
 
 // ---- drawing -------------------------------------------------------------------------------
@@ -311,7 +454,6 @@ void AcquireWizard::draw(UiContext& ctx, const std::vector<acquire::BlockDevice>
   ImGui::EndChild();
   ImGui::Separator();
   draw_footer(ctx);
-  draw_cancel_confirm(ctx);
 }
 
 void AcquireWizard::draw_steps(UiContext& ctx) {
@@ -319,10 +461,11 @@ void AcquireWizard::draw_steps(UiContext& ctx) {
   for (int i = 0; i < k_wizard_steps; ++i) {
     char label[96];
     std::snprintf(label, sizeof label, "%d %s", i + 1, tr(k_step_keys[static_cast<std::size_t>(i)]));
+    if (i == 0) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + 4);  // room for the highlight
     if (i > 0) {
-      ImGui::SameLine(0, 4);
+      ImGui::SameLine(0, 8);
       ImGui::TextDisabled("%s", tr("gui.ev.step.sep"));
-      ImGui::SameLine(0, 4);
+      ImGui::SameLine(0, 8);
     }
     if (i == shown) {
       const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -356,13 +499,15 @@ void AcquireWizard::draw_source(UiContext& ctx, const std::vector<acquire::Block
       }
     }
     tag_n(ctx, "acq.src.dev.", static_cast<long long>(i));
-    if (d.read_only) {
-      ImGui::SameLine();
-      text_colored(k_col_ok, tr("gui.ev.dev.ro_badge"));
-    }
+    ImGui::SameLine();
+    ro_badge(d.read_only, d.offered());
+    tag_n(ctx, "acq.src.ro.", static_cast<long long>(i));
     if (!d.offered()) {
-      ImGui::SameLine();
-      ImGui::TextDisabled("%s", i18n::japanese() ? d.excluded_reason_ja.c_str() : d.excluded_reason_en.c_str());
+      ImGui::Indent(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x);
+      for (const auto& code : d.excluded_codes) {
+        text_wrapped(tr(("devices.excluded." + code).c_str()), ImGui::GetColorU32(ImGuiCol_TextDisabled));
+      }
+      ImGui::Unindent(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x);
     } else if (mounted_rw(d)) {
       ImGui::SameLine();
       text_colored(k_col_error, tr("gui.ev.dev.mounted_rw"));
@@ -374,6 +519,8 @@ void AcquireWizard::draw_source(UiContext& ctx, const std::vector<acquire::Block
   if (ImGui::RadioButton(tr("gui.ev.src.image_file"), m_form.image_file)) m_form.image_file = true;
   tag(ctx, "acq.src.image");
   ImGui::SameLine();
+  badge_chip(tr("gui.ev.src.image_ro"), IM_COL32(205, 235, 210, 255), k_col_ok);
+  ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
   if (ImGui::InputTextWithHint("##image_path", tr("gui.ev.src.image_hint"), &m_form.image_path)) {
     m_form.image_file = true;
@@ -381,9 +528,7 @@ void AcquireWizard::draw_source(UiContext& ctx, const std::vector<acquire::Block
   }
   tag(ctx, "acq.src.image_path");
   ImGui::Spacing();
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextDisabled("%s", tr("gui.ev.src.note"));
-  ImGui::PopTextWrapPos();
+  text_wrapped(tr("gui.ev.src.note"), ImGui::GetColorU32(ImGuiCol_TextDisabled));
   if (!m_form.source().empty()) {
     ImGui::Spacing();
     ImGui::Text("%s %s", tr("gui.ev.src.chosen"), m_form.source().c_str());
@@ -497,7 +642,41 @@ void AcquireWizard::draw_case_data(UiContext& ctx, const evidence::EvidenceRegis
   }
 }
 
+void AcquireWizard::draw_plan() {
+  // What Start will do, in one place, so the operator checks it before the hours begin.
+  const acquire::AcquireRequest req = m_form.request();
+  if (!ImGui::BeginTable("plan", 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_BordersOuter)) return;
+  ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, label_width() - ImGui::GetStyle().CellPadding.x * 2);
+  ImGui::TableSetupColumn("v", ImGuiTableColumnFlags_WidthStretch);
+  auto row = [](const char* k, const std::string& v) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::TextDisabled("%s", k);
+    ImGui::TableSetColumnIndex(1);
+    text_wrapped(v.c_str());
+  };
+  std::string src = req.source.string();
+  if (m_preflight && m_preflight->source_size) src += "  (" + format_gib(m_preflight->source_size) + ")";
+  row(tr("evidence.acq.source"), src);
+  std::string protection = tr(m_form.image_file ? "gui.ev.plan.protect_file" : "gui.ev.plan.protect_device");
+  if (!m_form.write_blocker.empty()) protection += " + " + m_form.write_blocker;
+  row(tr("evidence.acq.write_protection"), protection);
+  std::string dest = (req.dest_dir / req.name).string() + "  [" + tr(k_format_keys[static_cast<std::size_t>(m_form.format)]) + "]";
+  if (req.second_dest_dir) dest += "\n" + (*req.second_dest_dir / req.name).string();
+  row(tr("evidence.acq.destination"), dest);
+  std::string algos;
+  for (HashAlgo a : req.algos) algos += (algos.empty() ? "" : ", ") + std::string(to_string(a));
+  row(tr("gui.ev.dest.hashes"), algos);
+  row(tr("gui.ev.plan.verify"), tr(req.verify_source ? "gui.ev.plan.verify_both" : "gui.ev.plan.verify_image"));
+  if (!m_next_image_no.empty())
+    row(tr("acquire.evidence"),
+        (m_form.source_evidence_no.empty() ? m_next_source_no : m_form.source_evidence_no) + " → " + m_next_image_no);
+  ImGui::EndTable();
+}
+
 void AcquireWizard::draw_preflight(UiContext& ctx) {
+  draw_plan();
+  ImGui::Spacing();
   if (ImGui::Button(tr("gui.ev.pf.recheck"))) run_preflight(ctx);
   tag(ctx, "acq.pf.recheck");
   ImGui::SameLine();
@@ -517,9 +696,7 @@ void AcquireWizard::draw_preflight(UiContext& ctx) {
       text_colored(col, mark);
       tag_n(ctx, "acq.pf.check.", static_cast<long long>(i));
       ImGui::TableSetColumnIndex(1);
-      ImGui::PushTextWrapPos(0);
-      ImGui::TextUnformatted(i18n::japanese() ? c.ja.c_str() : c.en.c_str());
-      ImGui::PopTextWrapPos();
+      text_wrapped(i18n::japanese() ? c.ja.c_str() : c.en.c_str());
     }
     ImGui::EndTable();
   }
@@ -543,265 +720,6 @@ void AcquireWizard::draw_preflight(UiContext& ctx) {
   if (m_preflight_source != fingerprint(m_form.request())) text_colored(k_col_warn, tr("gui.ev.pf.stale"));
   if (!busy()) {
     if (const char* why = ctx.model.append_blocker()) text_colored(k_col_error, tr(why));
-  }
-}
-
-void AcquireWizard::draw_run(UiContext& ctx) {
-  const ProgressSnapshot& s = m_snap;
-  const int phases = m_form.verify_source ? 3 : 2;
-  char line[256];
-  if (s.phase >= 1 && s.phase <= 3) {
-    const char* key = s.phase == 1 ? "acquire.phase.acquire" : s.phase == 2 ? "acquire.phase.verify_image"
-                                                                              : "acquire.phase.verify_source";
-    std::snprintf(line, sizeof line, "%s %d/%d: %s", tr("gui.ev.run.phase"), s.phase, phases, tr(key));
-  } else {
-    std::snprintf(line, sizeof line, "%s", tr(s.phase >= 4 ? "gui.ev.run.records" : "gui.ev.run.preparing"));
-  }
-  ImGui::PushFont(ctx.fonts.large());
-  ImGui::TextUnformatted(line);
-  ImGui::PopFont();
-  tag(ctx, "acq.run.phase");
-
-  const float frac = s.total ? static_cast<float>(static_cast<double>(s.done) / static_cast<double>(s.total)) : 0.0f;
-  char pct[32];
-  std::snprintf(pct, sizeof pct, "%.1f %%", static_cast<double>(frac) * 100.0);
-  ImGui::ProgressBar(frac, ImVec2(-1, 0), pct);
-  tag(ctx, "acq.run.bar");
-
-  ImGui::Text("%s %s / %s", tr("gui.ev.run.bytes"), format_gib(s.done).c_str(), format_gib(s.total).c_str());
-  ImGui::Text("%s %.1f MB/s    %s %.1f MB/s    %s %s", tr("gui.ev.run.current"), s.current_rate / 1e6,
-              tr("gui.ev.run.average"), s.average_rate / 1e6, tr("gui.ev.run.eta"), format_eta(s.eta_s).c_str());
-  std::snprintf(line, sizeof line, "%s %llu", tr("gui.ev.run.bad"), static_cast<unsigned long long>(s.errors));
-  if (s.errors)
-    text_colored(k_col_error, line);
-  else
-    ImGui::TextUnformatted(line);
-  ImGui::SameLine(0, 30);
-  ImGui::Text("%s %s", tr("gui.ev.run.bottleneck"), tr(stage_key(s.bottleneck)));
-
-  char overlay[64];
-  std::snprintf(overlay, sizeof overlay, "%.1f MB/s", s.current_rate / 1e6);
-  m_plot.draw("##rate", overlay, ImVec2(-1, ImGui::GetFontSize() * 4.5f));
-  tag(ctx, "acq.run.plot");
-
-  if (m_job.paused()) banner(k_col_banner_bg, k_col_warn, tr("gui.ev.run.paused"));
-  if (m_job.cancel_requested()) banner(k_col_error_bg, k_col_error, tr("gui.ev.run.cancelling"));
-
-  DisabledScope off(!m_job.busy() || m_job.cancel_requested());
-  if (ImGui::Button(m_job.paused() ? tr("gui.ev.run.resume") : tr("gui.ev.run.pause"), ImVec2(ImGui::GetFontSize() * 8, 0)))
-    m_job.set_paused(!m_job.paused());
-  tag(ctx, "acq.pause");
-  ImGui::SameLine();
-  if (ImGui::Button(tr("gui.ev.run.cancel"), ImVec2(ImGui::GetFontSize() * 8, 0))) m_confirm_cancel = true;
-  tag(ctx, "acq.cancel");
-  if (m_job_preflight && !m_job_preflight->can_start()) text_colored(k_col_error, tr("gui.ev.pf.blocked"));
-}
-
-void AcquireWizard::draw_cancel_confirm(UiContext& ctx) {
-  const std::string title = std::string(tr("gui.ev.cancel.title")) + "###acq_cancel";
-  if (m_confirm_cancel) {
-    ImGui::OpenPopup(title.c_str());
-    m_confirm_cancel = false;
-  }
-  const ImVec2 display = ImGui::GetIO().DisplaySize;
-  ImGui::SetNextWindowSize(ImVec2(std::min(640.0f, display.x - 40), 0), ImGuiCond_Appearing);
-  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.4f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-  if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted(tr("gui.ev.cancel.text"));
-  ImGui::PopTextWrapPos();
-  ImGui::Separator();
-  if (ImGui::Button(tr("gui.ev.cancel.yes"))) {
-    m_job.cancel();
-    ImGui::CloseCurrentPopup();
-  }
-  tag(ctx, "acq.cancel.yes");
-  ImGui::SameLine();
-  if (ImGui::Button(tr("gui.ev.cancel.no")) ||
-      (!ImGui::IsWindowAppearing() && ImGui::IsKeyPressed(k_key_escape, false)) || !m_job.busy())
-    ImGui::CloseCurrentPopup();
-  tag(ctx, "acq.cancel.no");
-  ImGui::EndPopup();
-}
-
-void AcquireWizard::draw_result(UiContext& ctx) {
-  if (!m_result) {
-    // The job is in its verification phases: the same progress panel.
-    draw_run(ctx);
-    return;
-  }
-  const bool ja = i18n::japanese();
-  if (!m_result->ok()) {
-    banner(k_col_error_bg, k_col_error, tr("gui.ev.res.failed"));
-    ImGui::PushTextWrapPos(0);
-    text_colored(k_col_error, m_result->error().describe(ja).c_str());
-    ImGui::PopTextWrapPos();
-    tag(ctx, "acq.res.error");
-    return;
-  }
-  const acquire::AcquireResult& r = m_result->value();
-  const acquire::AcquisitionRecord& rec = r.record;
-  const bool complete = acquire::is_complete(r.outcome);
-  const ImU32 col = complete && r.verified ? (r.outcome == acquire::Outcome::complete ? k_col_ok : k_col_warn) : k_col_error;
-  ImGui::PushTextWrapPos(0);
-  text_colored(col, (ja ? rec.outcome_ja : rec.outcome_en).c_str());
-  tag(ctx, "acq.res.outcome");
-  text_colored(col, (ja ? rec.verify_summary_ja : rec.verify_summary_en).c_str());
-  ImGui::PopTextWrapPos();
-  ImGui::Text("%s %s → %s", tr("acquire.evidence"), rec.source_evidence_no.c_str(), rec.image_evidence_no.c_str());
-  ImGui::Text("%s %llu / %llu %s", tr("acquire.bytes"), static_cast<unsigned long long>(rec.bytes_covered),
-              static_cast<unsigned long long>(rec.source_size), tr("devices.bytes"));
-
-  if (ImGui::CollapsingHeader(tr("gui.ev.res.hashes"), ImGuiTreeNodeFlags_DefaultOpen)) {
-    const auto& hashes = complete ? rec.source_hashes : rec.partial_hashes;
-    if (!complete) text_colored(k_col_error, tr("acquire.no_whole_hash"));
-    if (ImGui::BeginTable("hashes", 2, ImGuiTableFlags_BordersInnerH)) {
-      ImGui::TableSetupColumn("algo", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5);
-      ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
-      for (std::size_t i = 0; i < hashes.size(); ++i) {
-        ImGui::TableNextRow();
-        ImGui::TableSetColumnIndex(0);
-        ImGui::TextUnformatted(to_string(hashes[i].algo));
-        ImGui::TableSetColumnIndex(1);
-        ImGui::PushID(static_cast<int>(i));
-        copyable("##h", hashes[i].hex);
-        tag(ctx, (std::string("acq.res.hash.") + to_string(hashes[i].algo)).c_str());
-        ImGui::PopID();
-      }
-      ImGui::EndTable();
-    }
-  }
-  if (ImGui::CollapsingHeader(tr("gui.ev.res.verification"), ImGuiTreeNodeFlags_DefaultOpen)) {
-    if (rec.verification.empty()) ImGui::TextDisabled("%s", tr("gui.ev.res.not_verified"));
-    if (!rec.verification.empty() && ImGui::BeginTable("verify", 3, ImGuiTableFlags_BordersInnerH)) {
-      ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch, 1.2f);
-      ImGui::TableSetupColumn("result", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5);
-      ImGui::TableSetupColumn("note", ImGuiTableColumnFlags_WidthStretch, 2.0f);
-      for (std::size_t i = 0; i < rec.verification.size(); ++i) {
-        const auto& c = rec.verification[i];
-        ImGui::TableNextRow();
-        ImGui::TableSetColumnIndex(0);
-        ImGui::Text("%s %s", tr(verify_what_key(c.what)), c.algo.c_str());
-        ImGui::TableSetColumnIndex(1);
-        if (!c.done)
-          ImGui::TextDisabled("%s", tr("gui.ev.res.not_run"));
-        else
-          text_colored(c.match ? k_col_ok : k_col_error, tr(c.match ? "acquire.match" : "acquire.mismatch"));
-        tag_n(ctx, "acq.res.verify.", static_cast<long long>(i));
-        if (c.done && ImGui::IsItemHovered())
-          ImGui::SetTooltip("%s %s\n%s %s", tr("acquire.expected"), c.expected.c_str(), tr("acquire.actual"), c.actual.c_str());
-        ImGui::TableSetColumnIndex(2);
-        ImGui::PushTextWrapPos(0);
-        ImGui::TextDisabled("%s", ja ? c.note_ja.c_str() : c.note_en.c_str());
-        ImGui::PopTextWrapPos();
-      }
-      ImGui::EndTable();
-    }
-  }
-  char head[128];
-  std::snprintf(head, sizeof head, "%s: %llu###bad", tr("acquire.bad_sectors"), static_cast<unsigned long long>(rec.bad_sectors));
-  if (ImGui::CollapsingHeader(head, rec.bad.empty() ? 0 : ImGuiTreeNodeFlags_DefaultOpen)) {
-    if (rec.bad.empty()) ImGui::TextDisabled("%s", tr("gui.ev.res.no_bad"));
-    if (!rec.bad.empty() && ImGui::BeginTable("bad", 3, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY,
-                                              ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 7))) {
-      ImGui::TableSetupScrollFreeze(0, 1);
-      ImGui::TableSetupColumn(tr("gui.ev.res.first_lba"));
-      ImGui::TableSetupColumn(tr("gui.ev.res.sectors"));
-      ImGui::TableSetupColumn(tr("acquire.byte_offset"));
-      ImGui::TableHeadersRow();
-      const std::uint32_t ss = rec.sector_size ? rec.sector_size : 512;
-      ImGuiListClipper clip;
-      clip.Begin(static_cast<int>(rec.bad.size()));
-      while (clip.Step())
-        for (int i = clip.DisplayStart; i < clip.DisplayEnd; ++i) {
-          const auto& b = rec.bad[static_cast<std::size_t>(i)];
-          ImGui::TableNextRow();
-          ImGui::TableSetColumnIndex(0);
-          ImGui::Text("%llu", static_cast<unsigned long long>(b.offset / ss));
-          ImGui::TableSetColumnIndex(1);
-          ImGui::Text("%llu", static_cast<unsigned long long>(b.length / ss));
-          ImGui::TableSetColumnIndex(2);
-          ImGui::Text("%llu", static_cast<unsigned long long>(b.offset));
-        }
-      ImGui::EndTable();
-    }
-  }
-  if (ImGui::CollapsingHeader(tr("acquire.files"), ImGuiTreeNodeFlags_DefaultOpen)) {
-    for (std::size_t i = 0; i < r.written.size(); ++i) {
-      ImGui::PushID(static_cast<int>(i));
-      copyable("##f", r.written[i].string());
-      ImGui::PopID();
-    }
-  }
-  if (r.error) {
-    ImGui::PushTextWrapPos(0);
-    text_colored(k_col_error, r.error->describe(ja).c_str());
-    ImGui::PopTextWrapPos();
-  }
-}
-
-void AcquireWizard::write_pdf(UiContext& ctx, const std::string& evidence_no, bool label) {
-  m_output_error.clear();
-  Workspace* ws = ctx.model.workspace();
-  if (busy() || !ws) return;
-  // GUI thread, no job running: the Workspace is ours again.
-  auto r = label ? evidence::export_label(*ws, evidence_no, i18n::japanese())
-                 : evidence::export_custody_form(*ws, evidence_no, i18n::japanese());
-  if (!r) {
-    m_output_error = r.error().describe(i18n::japanese());
-    if (r.error().code == ErrorCode::not_saved || r.error().code == ErrorCode::no_space)
-      ctx.model.push_error("gui.error.not_saved", r.error());
-    return;
-  }
-  // Printing again replaces the earlier line for the same item and kind.
-  const std::string kind = label ? "label" : "custody_form";
-  m_outputs.erase(std::remove_if(m_outputs.begin(), m_outputs.end(),
-                                 [&](const CustodyOutput& o) { return o.evidence_no == evidence_no && o.kind == kind; }),
-                  m_outputs.end());
-  m_outputs.push_back({evidence_no, kind, std::move(r.value())});
-}
-
-void AcquireWizard::draw_custody(UiContext& ctx) {
-  if (!m_result || !m_result->ok()) return;
-  const auto& rec = m_result->value().record;
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted(tr("gui.ev.cust.intro"));
-  ImGui::PopTextWrapPos();
-  ImGui::Spacing();
-  const bool can_write = !busy() && ctx.model.append_blocker() == nullptr;
-  const std::array<const std::string*, 2> numbers = {&rec.source_evidence_no, &rec.image_evidence_no};
-  for (std::size_t i = 0; i < numbers.size(); ++i) {
-    const std::string& no = *numbers[i];
-    if (no.empty()) continue;
-    ImGui::PushID(static_cast<int>(i));
-    ImGui::AlignTextToFramePadding();
-    ImGui::Text("%s  %s", tr(i == 0 ? "gui.ev.cust.source" : "gui.ev.cust.image"), no.c_str());
-    ImGui::SameLine(ImGui::GetFontSize() * 18);
-    DisabledScope off(!can_write);
-    if (ImGui::Button(tr("gui.ev.cust.label"))) write_pdf(ctx, no, true);
-    tag_n(ctx, "acq.cust.label.", static_cast<long long>(i));
-    ImGui::SameLine();
-    if (ImGui::Button(tr("gui.ev.cust.form"))) write_pdf(ctx, no, false);
-    tag_n(ctx, "acq.cust.form.", static_cast<long long>(i));
-    ImGui::PopID();
-  }
-  if (!m_output_error.empty()) {
-    ImGui::PushTextWrapPos(0);
-    text_colored(k_col_error, m_output_error.c_str());
-    ImGui::PopTextWrapPos();
-  }
-  if (!m_outputs.empty()) {
-    ImGui::Spacing();
-    ImGui::TextUnformatted(tr("gui.ev.cust.written"));
-    for (std::size_t i = 0; i < m_outputs.size(); ++i) {
-      const auto& o = m_outputs[i];
-      ImGui::PushID(static_cast<int>(i));
-      ImGui::Text("%s  %s", o.evidence_no.c_str(), tr(o.kind == "label" ? "gui.ev.cust.label" : "gui.ev.cust.form"));
-      copyable("##path", o.file.path.string());
-      tag_n(ctx, "acq.cust.path.", static_cast<long long>(i));
-      ImGui::TextDisabled("SHA-256 %s", o.file.sha256.c_str());
-      ImGui::PopID();
-    }
   }
 }
 

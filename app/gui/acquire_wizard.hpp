@@ -12,8 +12,13 @@
 // ranges, MATCH / MISMATCH per check, files written. Custody: EV-01 label and EV-02 custody form
 // PDFs of both items into the incident's folder.
 //
+// The wizard also keeps this session's jobs (JobRecord, shown by job_list.hpp) and the chronology
+// entries the last job wrote (listed at the custody step). Drawing is split in two files:
+// acquire_wizard.cpp (form, steps up to Start, job bookkeeping) and acquire_wizard_run.cpp (run,
+// verify, custody).
+//
 // Workspace use (see acquire_job.hpp): while busy() the wizard never touches the Workspace on the
-// GUI thread; the PDFs are written only after the job has returned.
+// GUI thread; the PDFs are written and the chronology entries read only after the job has returned.
 #pragma once
 #include <optional>
 #include <string>
@@ -25,6 +30,7 @@
 #include "app/gui/ui_context.hpp"
 #include "forensics/acquire/acquisition.hpp"
 #include "forensics/acquire/devices.hpp"
+#include "forensics/chronology/entry.hpp"
 #include "forensics/evidence/evidence.hpp"
 #include "forensics/evidence/evidence_pdf.hpp"
 
@@ -59,6 +65,28 @@ struct WizardForm {
   acquire::AcquireRequest request() const;
 };
 
+// One job of this session as the jobs list shows it: filled in by start(), kept current by
+// update() from the progress while the job runs, and from the result when it ends.
+struct JobRecord {
+  int number = 0;            // 1, 2, ... in this session
+  std::string source;        // device or image file path
+  std::string destination;   // <dest_dir>/<name>
+  std::string format;        // "raw", "split", "e01"
+  std::int64_t started_utc_ns = 0;
+  JobState state = JobState::preparing;
+  ProgressSnapshot progress;  // the last sample (final numbers once it ended)
+  std::string source_no, image_no;  // evidence numbers (known when it ended)
+  std::uint64_t bytes_covered = 0, source_size = 0, bad_sectors = 0;
+  double acquire_rate = 0;           // bytes/s over the acquire phase (ended jobs)
+  std::string reason_ja, reason_en;  // outcome and verification, or why it was refused
+};
+
+// What the custody step asks the Evidence screen to open (the register's dialogs).
+struct CustodyRequest {
+  std::string evidence_no;
+  bool transfer = false;  // else: seal
+};
+
 // One PDF written at the custody step (or from the register).
 struct CustodyOutput {
   std::string evidence_no;
@@ -72,6 +100,8 @@ class AcquireWizard {
   void draw(UiContext& ctx, const std::vector<acquire::BlockDevice>& devices, const evidence::EvidenceRegister* reg);
   // Takes the worker's events and samples the progress; call every frame (whichever tab shows).
   void update(UiContext& ctx);
+  // The cancel confirmation; call every frame after the tabs (the Jobs tab asks for it too).
+  void draw_cancel_confirm(UiContext& ctx);
   // Picks a device from the device list as the source and goes to the source step.
   void use_device(const std::string& path);
 
@@ -92,6 +122,16 @@ class AcquireWizard {
   const std::vector<CustodyOutput>& outputs() const { return m_outputs; }
   const RatePlot& rate_plot() const { return m_plot; }
   AcquireJob& job() { return m_job; }
+  // This session's jobs, oldest first (the running one last).
+  const std::vector<JobRecord>& jobs() const { return m_jobs; }
+  // The chronology entries the last job wrote (copied when it ended).
+  const std::vector<chronology::Entry>& job_entries() const { return m_job_entries; }
+  // Asks for the cancel confirmation (the job goes on until the operator confirms).
+  void request_cancel() { m_confirm_cancel = m_job.busy(); }
+  // Shows the running job's progress (or the last result) in the wizard.
+  void show_job();
+  // A seal or transfer asked for at the custody step; taken once by the Evidence screen.
+  std::optional<CustodyRequest> take_custody_request();
 
   // Runs the preflight for the current form (GUI thread; reads only).
   void run_preflight(UiContext& ctx);
@@ -105,16 +145,17 @@ class AcquireWizard {
   void draw_source(UiContext& ctx, const std::vector<acquire::BlockDevice>& devices);
   void draw_destination(UiContext& ctx);
   void draw_case_data(UiContext& ctx, const evidence::EvidenceRegister* reg);
+  void draw_plan();
   void draw_preflight(UiContext& ctx);
   void draw_run(UiContext& ctx);
   void draw_result(UiContext& ctx);
   void draw_custody(UiContext& ctx);
   void draw_footer(UiContext& ctx);
-  void draw_cancel_confirm(UiContext& ctx);
   bool step_complete(WizardStep s) const;
   void go(UiContext& ctx, WizardStep s);
   void predict_numbers(const evidence::EvidenceRegister* reg);
   void write_pdf(UiContext& ctx, const std::string& evidence_no, bool label);
+  static void finish_record(JobRecord& j, const Result<acquire::AcquireResult>& r);
 
   WizardStep m_step = WizardStep::source;
   WizardForm m_form;
@@ -130,7 +171,23 @@ class AcquireWizard {
   std::string m_next_source_no, m_next_image_no;  // predicted evidence numbers
   std::vector<CustodyOutput> m_outputs;
   std::string m_output_error;
+  std::vector<JobRecord> m_jobs;
+  std::size_t m_entries_before = 0;  // chronology size when the job started
+  std::vector<chronology::Entry> m_job_entries;
+  std::optional<CustodyRequest> m_custody_request;
 };
+
+// The badge every device and partition shows: the kernel read-only flag as it is now (green
+// "read-only"), or "writable" with, for a device that may be a source, that Start sets the flag
+// (BLKROSET) before the first read. Hovering explains it.
+void ro_badge(bool read_only, bool offered);
+// Wrapped text that breaks Japanese where it must: ImGui 1.86 wraps only at spaces, so a
+// Japanese sentence after "検証: " jumps whole to the next line and then breaks anywhere. This
+// breaks at the last character that fits (at the last space inside ASCII words), never starts a
+// line with a closing mark (、。）」 …), and honours '\n'. col 0: the current text colour.
+void text_wrapped(const char* text, ImU32 col = 0);
+// A small filled label (badges, job states).
+void badge_chip(const char* text, ImU32 bg, ImU32 fg);
 
 // "4.00 GiB", "512.0 MiB" (binary units, as the acquisition reports).
 std::string format_gib(std::uint64_t bytes);

@@ -5,7 +5,8 @@
 // Redraw is event-driven: the loop sleeps in glfwWaitEventsTimeout and, after any input event,
 // renders a few more frames, because ImGui reacts to a click over two frames (press, release)
 // and a popup appears the frame after it is opened — with one frame per event, quick clicks
-// would be merged or lost. It wakes about once a second for the clock in the status bar.
+// would be merged or lost. It wakes about once a second for the clock in the status bar, and four
+// times a second while an acquisition runs (its progress and rate plot are live).
 #include "app/gui/gui_main.hpp"
 
 #include <GLFW/glfw3.h>
@@ -50,6 +51,7 @@ static_assert(k_key_enter == GLFW_KEY_ENTER && k_key_escape == GLFW_KEY_ESCAPE &
 constexpr int k_frames_after_input = 3;
 constexpr double k_idle_wake_s = 1.0;      // status-bar clock
 constexpr double k_typing_wake_s = 0.5;    // text cursor blink while a field is active
+constexpr double k_job_wake_s = 0.25;      // live progress (bar, rates, rate plot) while a job runs
 
 // Shared with the GLFW callbacks through the window user pointer.
 struct LoopState {
@@ -241,7 +243,9 @@ int run_gui(const GuiOptions& opt) {
     if (continuous)
       glfwPollEvents();
     else
-      glfwWaitEventsTimeout(io.WantTextInput ? k_typing_wake_s : k_idle_wake_s);
+      glfwWaitEventsTimeout(app.evidence().job_busy() ? k_job_wake_s
+                            : io.WantTextInput         ? k_typing_wake_s
+                                                       : k_idle_wake_s);
     if (loop.activity) extra_frames = k_frames_after_input;
     loop.activity = false;
 

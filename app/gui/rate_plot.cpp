@@ -31,6 +31,9 @@ float RatePlot::peak() const {
 }
 
 void RatePlot::draw(const char* id, const char* overlay, ImVec2 size) const {
+  // PlotLines takes a width of 0 as "default item width" but, unlike most widgets, does not
+  // resolve negative widths ("full width minus n"): a -1 would draw an empty, inverted frame.
+  if (size.x < 0) size.x = std::max(1.0f, ImGui::GetContentRegionAvail().x + size.x + 1.0f);
   const float top = std::max(1.0f, peak() * 1.15f);
   if (m_count == 0) {
     const float none = 0;

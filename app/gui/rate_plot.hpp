@@ -21,7 +21,8 @@ class RatePlot {
   // Oldest first; i < size().
   float at(std::size_t i) const;
   float peak() const;  // MB/s
-  // The plot, `overlay` written over it (e.g. the current rate). Draws an empty frame without samples.
+  // The plot, `overlay` written over it (e.g. the current rate). Draws an empty frame without
+  // samples. size.x < 0: the available width minus (-size.x - 1), as for other widgets.
   void draw(const char* id, const char* overlay, ImVec2 size) const;
 
  private:

@@ -9,6 +9,7 @@
 
 #include "app/gui/app_model.hpp"
 #include "app/gui/fonts.hpp"
+#include "app/gui/job_list.hpp"
 #include "app/gui/keys.hpp"
 #include "app/gui/widgets.hpp"
 #include "forensics/case/incident.hpp"
@@ -50,7 +51,16 @@ std::string person_text(const evidence::Person& p) {
 
 std::string short_hash(const evidence::EvidenceItem& it) {
   const evidence::HashRecord* h = it.primary_sha256();
-  return h ? h->value.substr(0, 16) : std::string();
+  return h ? h->value.substr(0, 12) : std::string();
+}
+
+// "<incident>-E001" → "E001" inside the incident's own register (the full number is in the
+// detail below and on every printed form).
+std::string short_number(const std::string& no, const std::string& incident) {
+  if (!incident.empty() && no.size() > incident.size() + 1 && no.compare(0, incident.size(), incident) == 0 &&
+      no[incident.size()] == '-')
+    return no.substr(incident.size() + 1);
+  return no;
 }
 
 // "Label: value" in two columns of a detail table (skipped when empty).
@@ -60,9 +70,7 @@ void detail_row(const char* label, const std::string& value) {
   ImGui::TableSetColumnIndex(0);
   ImGui::TextDisabled("%s", label);
   ImGui::TableSetColumnIndex(1);
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted(value.c_str());
-  ImGui::PopTextWrapPos();
+  text_wrapped(value.c_str());
 }
 
 std::string time_text(const evidence::RecordedTime& t) {
@@ -108,6 +116,8 @@ void EvidenceScreen::draw(UiContext& ctx) {
   read_only_banner(ctx);
 
   if (ImGui::BeginTabBar("evidence_tabs")) {
+    // A tab asked for while drawing a later tab is selected in the next frame.
+    const bool selecting = m_select_tab;
     struct TabDef {
       EvidenceTab tab;
       const char* key;
@@ -115,6 +125,7 @@ void EvidenceScreen::draw(UiContext& ctx) {
     };
     const TabDef tabs[] = {{EvidenceTab::devices, "gui.ev.tab.devices", "ev.tab.devices"},
                            {EvidenceTab::acquire, "gui.ev.tab.acquire", "ev.tab.acquire"},
+                           {EvidenceTab::jobs, "gui.ev.tab.jobs", "ev.tab.jobs"},
                            {EvidenceTab::register_view, "gui.ev.tab.register", "ev.tab.register"}};
     for (const auto& t : tabs) {
       const std::string label = std::string(tr(t.key)) + "###" + t.tag_name;
@@ -126,15 +137,56 @@ void EvidenceScreen::draw(UiContext& ctx) {
       switch (t.tab) {
         case EvidenceTab::devices: draw_devices(ctx); break;
         case EvidenceTab::acquire: m_wizard.draw(ctx, m_devices, m_reg ? &*m_reg : nullptr); break;
+        case EvidenceTab::jobs:
+          if (draw_job_list(ctx, m_wizard, m_items, job_busy()).show_wizard) {
+            m_wizard.show_job();
+            show_tab(EvidenceTab::acquire);
+          }
+          break;
         case EvidenceTab::register_view: draw_register(ctx); break;
       }
       ImGui::EndTabItem();
     }
-    m_select_tab = false;
+    if (selecting) m_select_tab = false;
     ImGui::EndTabBar();
   }
+  take_custody_request(ctx);
+  m_wizard.draw_cancel_confirm(ctx);
   draw_transfer_dialog(ctx);
   draw_seal_dialog(ctx);
+}
+
+void EvidenceScreen::take_custody_request(UiContext& ctx) {
+  auto req = m_wizard.take_custody_request();
+  if (!req || job_busy()) return;
+  if (m_reg_incident.empty() || m_items.empty()) reload_register(ctx);
+  for (std::size_t i = 0; i < m_items.size(); ++i) {
+    if (m_items[i].evidence_no != req->evidence_no) continue;
+    select(static_cast<int>(i));
+    if (req->transfer)
+      open_transfer(m_items[i]);
+    else
+      open_seal(m_items[i]);
+    return;
+  }
+}
+
+void EvidenceScreen::open_transfer(const evidence::EvidenceItem& it) {
+  m_transfer_open = true;
+  m_tr = {};
+  m_tr.evidence_nos = {it.evidence_no};
+  m_tr.from = it.current_custodian;
+  m_tr.seal_no_before = it.seal_no;
+  m_tr_purpose = m_tr_method = m_tr_seal = 0;
+  m_tr_error.clear();
+}
+
+void EvidenceScreen::open_seal(const evidence::EvidenceItem& it) {
+  m_seal_open = true;
+  m_seal_no.clear();
+  m_bag_no = it.bag_no;
+  m_seal_note.clear();
+  m_seal_error.clear();
 }
 
 // ---- devices -------------------------------------------------------------------------------
@@ -170,9 +222,7 @@ void EvidenceScreen::draw_devices(UiContext& ctx) {
     for (const char* key : {"gui.ev.guard.power", "gui.ev.guard.av", "gui.ev.guard.ransom_note", "gui.ev.guard.copy",
                             "gui.ev.guard.backup"}) {
       ImGui::Bullet();
-      ImGui::PushTextWrapPos(0);
-      ImGui::TextUnformatted(tr(key));
-      ImGui::PopTextWrapPos();
+      text_wrapped(tr(key));
     }
   }
   if (!m_devices_error.empty()) text_colored(k_col_error, m_devices_error.c_str());
@@ -189,7 +239,6 @@ void EvidenceScreen::draw_devices(UiContext& ctx) {
   ImGui::TableSetupColumn(tr("gui.ev.dev.col.state"), ImGuiTableColumnFlags_None, 2.4f);
   ImGui::TableSetupColumn("##use", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 6.5f);
   ImGui::TableHeadersRow();
-  const bool ja = i18n::japanese();
   for (std::size_t i = 0; i < m_devices.size(); ++i) {
     const auto& d = m_devices[i];
     const bool offered = d.offered();
@@ -204,22 +253,28 @@ void EvidenceScreen::draw_devices(UiContext& ctx) {
     const std::string model = d.vendor.empty() ? d.model : d.vendor + " " + d.model;
     ImGui::TextUnformatted(model.empty() ? tr("devices.unknown") : model.c_str());
     if (!d.serial.empty()) ImGui::TextDisabled("%s %s", tr("devices.label.serial"), d.serial.c_str());
-    if (!d.backing_file.empty()) ImGui::TextDisabled("%s %s", tr("devices.label.backing_file"), d.backing_file.c_str());
+    if (!d.backing_file.empty())
+      text_wrapped((std::string(tr("devices.label.backing_file")) + " " + d.backing_file).c_str(),
+                   ImGui::GetColorU32(ImGuiCol_TextDisabled));
     ImGui::TableSetColumnIndex(2);
     ImGui::TextUnformatted(format_gib(d.size_bytes).c_str());
     ImGui::TableSetColumnIndex(3);
     if (!d.partition_table.empty()) ImGui::TextUnformatted(d.partition_table.c_str());
     if (!d.fs_type.empty()) ImGui::Text("%s %s", d.fs_type.c_str(), d.fs_label.c_str());
     ImGui::TableSetColumnIndex(4);
-    if (d.read_only) {
-      text_colored(k_col_ok, tr("gui.ev.dev.ro_badge"));
-      tag_n(ctx, "ev.dev.ro.", static_cast<long long>(i));
-      ImGui::SameLine();
-    }
+    ro_badge(d.read_only, offered);
+    tag_n(ctx, "ev.dev.ro.", static_cast<long long>(i));
+    ImGui::SameLine();
+    // Beside the badge when it fits, else below it (narrow windows).
+    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(tr(offered ? "devices.offered" : "devices.label.not_offered")).x)
+      ImGui::NewLine();
     if (!offered) {
-      ImGui::PushTextWrapPos(0);
-      ImGui::Text("%s: %s", tr("devices.label.not_offered"), ja ? d.excluded_reason_ja.c_str() : d.excluded_reason_en.c_str());
-      ImGui::PopTextWrapPos();
+      ImGui::TextUnformatted(tr("devices.label.not_offered"));
+      // One reason per line: the joined sentence would wrap in the middle of a reason.
+      ImGui::Indent(ImGui::GetFontSize());
+      for (const auto& code : d.excluded_codes)
+        text_wrapped((std::string(i18n::japanese() ? "・" : "- ") + tr(("devices.excluded." + code).c_str())).c_str());
+      ImGui::Unindent(ImGui::GetFontSize());
     } else {
       text_colored(k_col_ok, tr("devices.offered"));
     }
@@ -232,10 +287,7 @@ void EvidenceScreen::draw_devices(UiContext& ctx) {
       whole_mounted = true;
       const std::string s = std::string(tr("devices.label.mounts")) + " " + m.mount_point + " (" +
                             tr(m.read_write ? "devices.mounted_rw" : "devices.mounted_ro") + ")";
-      if (m.read_write)
-        text_colored(k_col_error, s.c_str());
-      else
-        ImGui::TextUnformatted(s.c_str());
+      text_wrapped(s.c_str(), m.read_write ? k_col_error : 0);
     }
     if (!whole_mounted && d.partitions.empty()) ImGui::TextDisabled("%s", tr("gui.ev.dev.not_mounted"));
     ImGui::TableSetColumnIndex(5);
@@ -263,10 +315,9 @@ void EvidenceScreen::draw_devices(UiContext& ctx) {
       else
         ImGui::Text("%s %s", p.fs_type.c_str(), p.fs_label.c_str());
       ImGui::TableSetColumnIndex(4);
-      if (p.read_only) {
-        text_colored(k_col_ok, tr("gui.ev.dev.ro_badge"));
-        ImGui::SameLine();
-      }
+      ro_badge(p.read_only, offered);
+      tag_n(ctx, (std::string("ev.dev.ro.") + std::to_string(i) + ".").c_str(), static_cast<long long>(k));
+      ImGui::SameLine();
       if (p.mounts.empty()) ImGui::TextDisabled("%s", tr("gui.ev.dev.not_mounted"));
       for (const auto& m : p.mounts) {
         const std::string s = std::string(tr("devices.label.mounts")) + " " + m.mount_point + " (" +
@@ -340,6 +391,10 @@ void EvidenceScreen::draw_register(UiContext& ctx) {
   }
   ImGui::SameLine();
   ImGui::TextDisabled("%s %zu", tr("gui.ev.reg.count"), m_items.size());
+  if (!m_reg_incident.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("· %s %s-", tr("gui.ev.reg.prefix"), m_reg_incident.c_str());
+  }
   if (job_busy()) {
     ImGui::SameLine();
     text_colored(k_col_warn, tr("gui.ev.reg.stale"));
@@ -349,9 +404,7 @@ void EvidenceScreen::draw_register(UiContext& ctx) {
     return;
   }
   if (!m_reg_error.empty()) {
-    ImGui::PushTextWrapPos(0);
-    text_colored(k_col_error, m_reg_error.c_str());
-    ImGui::PopTextWrapPos();
+    text_wrapped(m_reg_error.c_str(), k_col_error);
     return;
   }
   if (m_items.empty()) {
@@ -362,13 +415,14 @@ void EvidenceScreen::draw_register(UiContext& ctx) {
   const float table_h = std::max(ImGui::GetTextLineHeightWithSpacing() * 4, avail * 0.38f);
   const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                                 ImGuiTableFlags_SizingStretchProp;
-  if (ImGui::BeginTable("items", 7, flags, ImVec2(0, table_h))) {
+  if (ImGui::BeginTable("items", 8, flags, ImVec2(0, table_h))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn(tr("evidence.field.evidence_no"), ImGuiTableColumnFlags_None, 1.4f);
-    ImGui::TableSetupColumn(tr("evidence.field.item_type"), ImGuiTableColumnFlags_None, 0.9f);
+    ImGui::TableSetupColumn(tr("evidence.field.evidence_no"), ImGuiTableColumnFlags_None, 0.75f);
+    ImGui::TableSetupColumn(tr("evidence.field.item_type"), ImGuiTableColumnFlags_None, 0.95f);
     ImGui::TableSetupColumn(tr("evidence.field.description"), ImGuiTableColumnFlags_None, 2.2f);
-    ImGui::TableSetupColumn(tr("evidence.field.derived_from"), ImGuiTableColumnFlags_None, 1.0f);
-    ImGui::TableSetupColumn(tr("gui.ev.reg.col.sha256"), ImGuiTableColumnFlags_None, 1.3f);
+    ImGui::TableSetupColumn(tr("evidence.field.derived_from"), ImGuiTableColumnFlags_None, 0.55f);
+    ImGui::TableSetupColumn(tr("gui.ev.reg.col.state"), ImGuiTableColumnFlags_None, 1.5f);
+    ImGui::TableSetupColumn(tr("gui.ev.reg.col.sha256"), ImGuiTableColumnFlags_None, 1.1f);
     ImGui::TableSetupColumn(tr("evidence.field.current_custodian"), ImGuiTableColumnFlags_None, 1.0f);
     ImGui::TableSetupColumn(tr("evidence.field.seal_no"), ImGuiTableColumnFlags_None, 0.8f);
     ImGui::TableHeadersRow();
@@ -378,25 +432,43 @@ void EvidenceScreen::draw_register(UiContext& ctx) {
       ImGui::PushID(static_cast<int>(i));
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
-      if (ImGui::Selectable(it.evidence_no.c_str(), m_selected == static_cast<int>(i),
+      // The incident prefix is the same on every row (shown above): the table shows "E001".
+      if (ImGui::Selectable(short_number(it.evidence_no, it.case_no).c_str(), m_selected == static_cast<int>(i),
                             ImGuiSelectableFlags_SpanAllColumns))
         select(static_cast<int>(i));
       tag_n(ctx, "ev.reg.row.", static_cast<long long>(i));
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", it.evidence_no.c_str());
       ImGui::TableSetColumnIndex(1);
       ImGui::TextUnformatted(evidence::item_type_label(it.item_type, ja).c_str());
       ImGui::TableSetColumnIndex(2);
       ImGui::TextUnformatted(it.description.c_str());
+      if (ImGui::IsItemHovered() && ImGui::CalcTextSize(it.description.c_str()).x > ImGui::GetColumnWidth())
+        ImGui::SetTooltip("%s", it.description.c_str());
       ImGui::TableSetColumnIndex(3);
-      ImGui::TextUnformatted(it.derived_from.c_str());
+      ImGui::TextUnformatted(short_number(it.derived_from, it.case_no).c_str());
       ImGui::TableSetColumnIndex(4);
+      if (it.acquisition) {
+        const auto& outcome = it.acquisition->outcome;
+        text_colored(outcome == "completed" ? k_col_ok : outcome == "completed_with_errors" ? k_col_warn : k_col_error,
+                     tr(recorded_outcome_key(outcome)));
+        tag_n(ctx, "ev.reg.state.", static_cast<long long>(i));
+        ImGui::SameLine();
+        text_colored(it.verification_events.empty() ? k_col_muted
+                     : item_verification_ok(it)     ? k_col_ok
+                                                    : k_col_error,
+                     tr(item_verification_key(it)));
+      } else if (!it.seal_no.empty()) {
+        ImGui::TextUnformatted(tr("gui.ev.reg.sealed"));
+      }
+      ImGui::TableSetColumnIndex(5);
       const std::string h = short_hash(it);
       if (h.empty())
         ImGui::TextDisabled("%s", tr("evidence.label.sha256_missing"));
       else
         ImGui::TextUnformatted(h.c_str());
-      ImGui::TableSetColumnIndex(5);
-      ImGui::TextUnformatted(it.current_custodian.name.c_str());
       ImGui::TableSetColumnIndex(6);
+      ImGui::TextUnformatted(it.current_custodian.name.c_str());
+      ImGui::TableSetColumnIndex(7);
       ImGui::TextUnformatted(it.seal_no.c_str());
       ImGui::PopID();
     }
@@ -411,24 +483,10 @@ void EvidenceScreen::draw_register(UiContext& ctx) {
   const char* blocker = write_blocker(ctx);
   {
     DisabledScope off(blocker != nullptr);
-    if (ImGui::Button(tr("gui.ev.reg.transfer"))) {
-      m_transfer_open = true;
-      m_tr = {};
-      m_tr.evidence_nos = {it.evidence_no};
-      m_tr.from = it.current_custodian;
-      m_tr.seal_no_before = it.seal_no;
-      m_tr_purpose = m_tr_method = m_tr_seal = 0;
-      m_tr_error.clear();
-    }
+    if (ImGui::Button(tr("gui.ev.reg.transfer"))) open_transfer(it);
     tag(ctx, "ev.reg.transfer");
     ImGui::SameLine();
-    if (ImGui::Button(tr("gui.ev.reg.seal"))) {
-      m_seal_open = true;
-      m_seal_no.clear();
-      m_bag_no = it.bag_no;
-      m_seal_note.clear();
-      m_seal_error.clear();
-    }
+    if (ImGui::Button(tr("gui.ev.reg.seal"))) open_seal(it);
     tag(ctx, "ev.reg.seal");
     ImGui::SameLine();
     if (ImGui::Button(tr("gui.ev.cust.label"))) write_pdf(ctx, it.evidence_no, true);
@@ -602,9 +660,7 @@ void EvidenceScreen::draw_transfer_dialog(UiContext& ctx) {
   dialog_field(ctx, tr("evidence.cli.opt.seal_after"), "tr.seal_after", "##seal_after", m_tr.seal_no_after);
   dialog_field(ctx, tr("evidence.cli.opt.condition_on_receipt"), "tr.condition", "##condition", m_tr.condition_on_receipt);
   if (!m_tr_error.empty()) {
-    ImGui::PushTextWrapPos(0);
-    text_colored(k_col_error, m_tr_error.c_str());
-    ImGui::PopTextWrapPos();
+    text_wrapped(m_tr_error.c_str(), k_col_error);
   }
   ImGui::Separator();
   const char* blocker = write_blocker(ctx);
@@ -665,9 +721,7 @@ void EvidenceScreen::draw_seal_dialog(UiContext& ctx) {
   dialog_field(ctx, tr("evidence.field.bag_no"), "seal.bag", "##bag_no", m_bag_no);
   dialog_field(ctx, tr("evidence.cli.opt.note"), "seal.note", "##seal_note", m_seal_note);
   if (!m_seal_error.empty()) {
-    ImGui::PushTextWrapPos(0);
-    text_colored(k_col_error, m_seal_error.c_str());
-    ImGui::PopTextWrapPos();
+    text_wrapped(m_seal_error.c_str(), k_col_error);
   }
   ImGui::Separator();
   const char* blocker = write_blocker(ctx);

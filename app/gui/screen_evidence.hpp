@@ -1,11 +1,15 @@
-// The Evidence screen (証拠品): three tabs.
+// The Evidence screen (証拠品): four tabs.
 //  * Devices: every block device (path, transport, model, serial, size, partitions with file
-//    systems, mounts — read-write in red —, the kernel read-only badge); devices that are not
-//    offered as sources (the kit's boot medium, the case volume) greyed with the reason.
+//    systems, mounts — read-write in red —, a read-only badge on every device and partition);
+//    devices that are not offered as sources (the kit's boot medium, the case volume) greyed with
+//    the reasons.
 //  * Acquire: the acquisition wizard (acquire_wizard.hpp).
+//  * Jobs: this session's acquisitions with state and progress, and those in the register
+//    (job_list.hpp).
 //  * Register: the evidence register of the open incident (EV-03 view): items with number, type,
-//    description, derived_from, SHA-256 prefix, custodian and seal; the selected item's details
-//    with hashes, verification events and transfers; Transfer and Seal dialogs; EV-01 / EV-02.
+//    description, derived_from, acquisition outcome and verification, SHA-256 prefix, custodian
+//    and seal; the selected item's details with hashes, verification events and transfers;
+//    Transfer and Seal dialogs (also opened from the wizard's custody step); EV-01 / EV-02.
 //
 // Threading decision (acquisitions write the chronology): ChronologyLog keeps its head (seq,
 // prev_hash) in memory and appends without re-reading the file, so two Workspace instances on
@@ -28,7 +32,7 @@
 
 namespace shodo::gui {
 
-enum class EvidenceTab { devices, acquire, register_view };
+enum class EvidenceTab { devices, acquire, jobs, register_view };
 
 class EvidenceScreen {
  public:
@@ -59,6 +63,10 @@ class EvidenceScreen {
   void draw_detail(UiContext& ctx, const evidence::EvidenceItem& it);
   void draw_transfer_dialog(UiContext& ctx);
   void draw_seal_dialog(UiContext& ctx);
+  void open_transfer(const evidence::EvidenceItem& it);
+  void open_seal(const evidence::EvidenceItem& it);
+  // A seal or transfer asked for at the wizard's custody step.
+  void take_custody_request(UiContext& ctx);
   void write_pdf(UiContext& ctx, const std::string& evidence_no, bool label);
   // The reason recording is not possible now (catalogue key), or nullptr.
   const char* write_blocker(UiContext& ctx) const;

@@ -254,6 +254,19 @@ TEST_CASE("while a job owns the Workspace the other screens and recording are lo
   CHECK(w.step() == WizardStep::run);
   run_script(gui, "expect_tag ev.busy_banner\nexpect_tag acq.run.plot\nclick nav.chronology\nwait_frames 2\n"
                   "expect_screen evidence\nkey f1\nwait_frames 2\nexpect_screen evidence\n");
+  // The rate plot really occupies the width of the panel (a negative width once drew nothing).
+  const auto plot = gui.app().tags().find("acq.run.plot");
+  REQUIRE(plot);
+  CHECK(plot->max.x - plot->min.x > 500.0f);
+  CHECK(plot->max.y - plot->min.y > 40.0f);
+  // The jobs list shows the same job as paused; its Pause button resumes it.
+  run_script(gui, "click ev.tab.jobs\nwait_frames 3\nexpect_tag ev.jobs.state.1\nexpect_tag ev.jobs.cancel\n");
+  REQUIRE(w.jobs().size() == 1);
+  CHECK(w.jobs()[0].state == JobState::paused);
+  run_script(gui, "click ev.jobs.pause\nwait_frames 3\nclick ev.jobs.pause\nwait_frames 3\n");
+  CHECK(w.job().paused());
+  CHECK(w.jobs()[0].state == JobState::paused);
+  run_script(gui, "click ev.tab.acquire\nwait_frames 3\nexpect_tag acq.cancel\n");
   gui.app().show(Screen::home);  // even a direct switch comes back
   frames(gui, 2);
   CHECK(gui.app().screen() == Screen::evidence);
@@ -272,6 +285,120 @@ TEST_CASE("while a job owns the Workspace the other screens and recording are lo
   REQUIRE(items.size() == 2);
   REQUIRE(items[1].acquisition);
   CHECK(items[1].acquisition->outcome == "aborted");
+  // The jobs list says how it ended, with the reason.
+  REQUIRE(w.jobs().size() == 1);
+  CHECK(w.jobs()[0].state == JobState::aborted);
+  CHECK(w.jobs()[0].image_no == items[1].evidence_no);
+  CHECK(w.jobs()[0].bytes_covered < f.content.size());
+  CHECK_FALSE(w.jobs()[0].reason_ja.empty());
+}
+
+TEST_CASE("pause holds the job still, resume finishes it — jobs list, chronology entries and a seal from custody",
+          "[gui][evidence]") {
+  Fixture f(48u << 20);
+  HeadlessGui& gui = *f.gui;
+  run_script(gui, f.to_preflight(f.dest));
+  AcquireWizard& w = gui.app().evidence().wizard();
+  UiContext& ctx = gui.app().context();
+  REQUIRE(w.start(ctx));
+  w.job().set_paused(true);
+  frames(gui, 2);
+  REQUIRE(gui.app().evidence().job_busy());
+  // Paused: the pipeline waits between blocks, so the bytes done stop moving (blocks already in
+  // the queues drain first: give them a second).
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  const std::uint64_t before = w.job().progress().done.load();
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  CHECK(w.job().progress().done.load() == before);
+  CHECK(before < f.content.size());
+  frames(gui, 2);
+  REQUIRE(w.jobs().size() == 1);
+  CHECK(w.jobs()[0].state == JobState::paused);
+  run_script(gui, "expect_tag acq.run.state\nclick acq.pause\nwait_job 120\nwait_frames 3\nexpect_no_error\n"
+                  "expect_tag acq.res.state\n");
+  REQUIRE(w.result());
+  REQUIRE(w.result()->ok());
+  CHECK(w.result()->value().outcome == acquire::Outcome::complete);
+  CHECK(w.result()->value().record.bytes_covered == f.content.size());
+  const JobRecord& j = w.jobs().at(0);
+  CHECK(j.state == JobState::complete);
+  CHECK(j.bytes_covered == f.content.size());
+  CHECK(j.source_no == std::string(k_id) + "-E001");
+  CHECK(j.image_no == std::string(k_id) + "-E002");
+  CHECK(j.source == f.source.string());
+
+  // The entries the job wrote, as the custody step lists them.
+  bool started = false, ended = false;
+  for (const auto& e : w.job_entries()) {
+    started = started || e.system_event == "acquisition_started";
+    ended = ended || e.system_event == "acquisition_ended";
+  }
+  CHECK(started);
+  CHECK(ended);
+  run_script(gui, "click acq.next\nwait_frames 2\nexpect_tag acq.cust.entries\nexpect_tag acq.cust.entry.0\n");
+
+  // Seal the image from the custody step: the register's dialog, a register event and an entry.
+  run_script(gui, "click acq.cust.seal.1\nwait_frames 3\nclick seal.no\ntype SEAL-0042\nclick seal.ok\n"
+                  "wait_frames 3\nexpect_no_error\n");
+  const auto& items = gui.app().evidence().items();
+  REQUIRE(items.size() == 2);
+  CHECK(items[1].seal_no == "SEAL-0042");
+  CHECK(f.model->entries().back().system_event == "evidence_sealed");
+  // The register row shows the acquisition's outcome and verification; the jobs tab lists the
+  // recorded acquisition too.
+  run_script(gui, "click ev.tab.register\nwait_frames 3\nexpect_tag ev.reg.state.1\nclick ev.tab.jobs\nwait_frames 3\n"
+                  "expect_tag ev.jobs.recorded.0\nexpect_tag ev.jobs.state.1\nclick ev.jobs.show\nwait_frames 4\n"
+                  "expect_tag acq.res.state\n");
+  CHECK(gui.app().evidence().tab() == EvidenceTab::acquire);
+  CHECK(w.step() == WizardStep::verify);
+}
+
+TEST_CASE("every listed device shows its read-only badge", "[gui][evidence]") {
+  Fixture f(1u << 20);
+  HeadlessGui& gui = *f.gui;
+  run_script(gui, "screen evidence\nclick ev.tab.devices\nwait_frames 3\n");
+  const auto& devices = gui.app().evidence().devices();
+  INFO(gui.app().evidence().devices_error());
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    INFO(devices[i].path);
+    CHECK(gui.app().tags().find("ev.dev.ro." + std::to_string(i)));
+    for (std::size_t k = 0; k < devices[i].partitions.size(); ++k)
+      CHECK(gui.app().tags().find("ev.dev.ro." + std::to_string(i) + "." + std::to_string(k)));
+  }
+  // The source step shows the same badge beside every device, offered or not.
+  run_script(gui, "click ev.tab.acquire\nwait_frames 3\n");
+  for (std::size_t i = 0; i < devices.size(); ++i) CHECK(gui.app().tags().find("acq.src.ro." + std::to_string(i)));
+}
+
+TEST_CASE("job states: live from phase and token, final from the result", "[gui][evidence]") {
+  CHECK(live_job_state(0, false, false) == JobState::preparing);
+  CHECK(live_job_state(1, false, false) == JobState::acquiring);
+  CHECK(live_job_state(2, false, false) == JobState::verifying_image);
+  CHECK(live_job_state(3, false, false) == JobState::verifying_source);
+  CHECK(live_job_state(4, false, false) == JobState::writing_records);
+  CHECK(live_job_state(1, true, false) == JobState::paused);
+  CHECK(live_job_state(2, true, true) == JobState::cancelling);
+  const Result<acquire::AcquireResult> refused = make_error(ErrorCode::no_space, "空き不足", "no space");
+  CHECK(final_job_state(refused) == JobState::refused);
+  acquire::AcquireResult r;
+  r.outcome = acquire::Outcome::complete;
+  r.verified = true;
+  CHECK(final_job_state(Result<acquire::AcquireResult>(r)) == JobState::complete);
+  r.outcome = acquire::Outcome::complete_with_bad_sectors;
+  CHECK(final_job_state(Result<acquire::AcquireResult>(r)) == JobState::complete_with_bad_sectors);
+  acquire::VerifyCheck bad;
+  bad.what = "image_reread";
+  bad.done = true;
+  bad.match = false;
+  r.record.verification.push_back(bad);
+  r.verified = false;
+  CHECK(final_job_state(Result<acquire::AcquireResult>(r)) == JobState::verify_mismatch);
+  r.outcome = acquire::Outcome::aborted_source_gone;
+  CHECK(final_job_state(Result<acquire::AcquireResult>(r)) == JobState::aborted);
+  for (JobState st : {JobState::complete, JobState::complete_with_bad_sectors, JobState::verify_mismatch,
+                      JobState::aborted, JobState::refused})
+    CHECK(job_state_final(st));
+  CHECK_FALSE(job_state_final(JobState::paused));
 }
 
 TEST_CASE("rate plot keeps the newest samples in order at a steady interval", "[gui][evidence]") {
