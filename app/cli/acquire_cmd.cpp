@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "app/cli/incident_cmd.hpp"
 #include "app/cli/session.hpp"
 #include "forensics/acquire/acquisition.hpp"
 #include "forensics/core/atomic_file.hpp"
@@ -213,7 +214,15 @@ int run_acquire(const Globals& g, const AcquireArgs& a) {
     req.found_location = a.location;
   }
   if (a.preflight_only) {
-    if (req.name.empty()) req.name = "image";
+    // Check the names the job would use: by default the image's evidence number, as run() takes
+    // it (read from the register, nothing written); "image" when there is no incident to ask.
+    if (req.name.empty()) {
+      req.name = "image";
+      if (auto id = current_incident(g)) {
+        if (auto reg = evidence::EvidenceRegister::open_dir(incident_dir(resolve_case_root(g.case_root), id.value()), id.value()))
+          if (auto plan = plan_evidence_numbers(reg.value(), req.source_evidence_no)) req.name = plan->image;
+      }
+    }
     auto pf = preflight(req, resolve_case_root(g.case_root));
     print_preflight(pf);
     return preflight_exit(pf);

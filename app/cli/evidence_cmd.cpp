@@ -25,15 +25,6 @@ using nlohmann::json;
 namespace {
 
 // "E001" / "e001-01" → "<incident>-E001"; a full number is kept as given.
-std::string full_number(const std::string& arg, const std::string& incident) {
-  if (!arg.empty() && (arg[0] == 'E' || arg[0] == 'e') && arg.size() > 1 && arg[1] >= '0' && arg[1] <= '9') {
-    std::string s = arg;
-    s[0] = 'E';
-    return incident + "-" + s;
-  }
-  return arg;
-}
-
 std::string or_dash(const std::string& s) { return s.empty() ? "—" : s; }
 
 // "3 件" / "3 item(s)".
@@ -322,9 +313,9 @@ Status build_item(const AddArgs& a, Workspace& ws, const EvidenceRegister& reg, 
   i.label_id = a.label_id;
   i.storage_location = a.storage;
   i.refs = a.refs;
-  i.derived_from = a.derived_from.empty() ? std::string() : full_number(a.derived_from, reg.incident_id());
+  i.derived_from = a.derived_from.empty() ? std::string() : reg.full_number(a.derived_from);
   if (!a.sub_of.empty()) {
-    const std::string parent = full_number(a.sub_of, reg.incident_id());
+    const std::string parent = reg.full_number(a.sub_of);
     auto no = reg.next_evidence_no(parent);
     if (!no) return no.error();
     i.evidence_no = no.value();
@@ -399,7 +390,7 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
       exit_code = report_error(o.error());
       return;
     }
-    const std::string no = full_number(*show_no, o->incident);
+    const std::string no = o->reg->full_number(*show_no);
     auto item = o->reg->find(no);
     if (!item) {
       exit_code = report_error(not_registered(no));
@@ -500,7 +491,7 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
   tr_cmd->callback([&g, &exit_code, ta] {
     with_register(g, exit_code, [&](Workspace& ws, EvidenceRegister& reg) -> Status {
       Transfer t;
-      for (const auto& n : ta->numbers) t.evidence_nos.push_back(full_number(n, reg.incident_id()));
+      for (const auto& n : ta->numbers) t.evidence_nos.push_back(reg.full_number(n));
       t.from = ta->from.person();
       t.to = ta->to.person();
       t.purpose = ta->purpose;
@@ -555,7 +546,7 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
   seal->add_option("--note", sa->note, tr("evidence.cli.opt.note"));
   seal->callback([&g, &exit_code, sa] {
     with_register(g, exit_code, [&](Workspace& ws, EvidenceRegister& reg) -> Status {
-      const std::string no = full_number(sa->number, reg.incident_id());
+      const std::string no = reg.full_number(sa->number);
       if (auto st = reg.record_seal(ws, no, sa->seal, sa->bag, sa->note); !st) return st;
       if (g.json)
         std::cout << item_json(*reg.find(no)).dump() << "\n";
@@ -578,7 +569,7 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
   storage->add_option("--reason", st_args->reason, tr("cli.opt.reason"));
   storage->callback([&g, &exit_code, st_args] {
     with_register(g, exit_code, [&](Workspace& ws, EvidenceRegister& reg) -> Status {
-      const std::string no = full_number(st_args->number, reg.incident_id());
+      const std::string no = reg.full_number(st_args->number);
       if (auto st = reg.update_storage(ws, no, st_args->location, st_args->conditions, st_args->access, st_args->reason); !st) return st;
       if (g.json)
         std::cout << item_json(*reg.find(no)).dump() << "\n";
@@ -598,7 +589,7 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
   label->add_option("-o,--out", la->out, tr("evidence.cli.opt.out_pdf"));
   label->callback([&g, &exit_code, la] {
     with_register(g, exit_code, [&](Workspace& ws, EvidenceRegister& reg) -> Status {
-      auto f = export_label(ws, full_number(la->number, reg.incident_id()), i18n::japanese(), la->out);
+      auto f = export_label(ws, reg.full_number(la->number), i18n::japanese(), la->out);
       if (!f) return f.error();
       print_written(g, {f.value()});
       return ok_status();
@@ -610,7 +601,7 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
   custody->add_option("-o,--out", ca->out, tr("evidence.cli.opt.out_pdf"));
   custody->callback([&g, &exit_code, ca] {
     with_register(g, exit_code, [&](Workspace& ws, EvidenceRegister& reg) -> Status {
-      auto f = export_custody_form(ws, full_number(ca->number, reg.incident_id()), i18n::japanese(), ca->out);
+      auto f = export_custody_form(ws, reg.full_number(ca->number), i18n::japanese(), ca->out);
       if (!f) return f.error();
       print_written(g, {f.value()});
       return ok_status();

@@ -49,16 +49,6 @@ bool field_row(UiContext& ctx, const char* label, const char* tag_name, const ch
   return changed;
 }
 
-// "<inc>-E007" → "<inc>-E008" (the image follows a newly registered source).
-std::string number_after(const std::string& no) {
-  const auto pos = no.rfind("-E");
-  if (pos == std::string::npos) return {};
-  const int n = std::atoi(no.c_str() + pos + 2);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%03d", n + 1);
-  return no.substr(0, pos + 2) + buf;
-}
-
 std::string device_line(const acquire::BlockDevice& d) {
   std::string s = d.path + "   " + d.transport;
   if (!d.vendor.empty() || !d.model.empty()) s += "   " + d.vendor + (d.vendor.empty() ? "" : " ") + d.model;
@@ -357,13 +347,9 @@ void AcquireWizard::predict_numbers(const evidence::EvidenceRegister* reg) {
   m_next_source_no.clear();
   m_next_image_no.clear();
   if (reg) {
-    if (auto n = reg->next_evidence_no()) {
-      if (m_form.source_evidence_no.empty()) {
-        m_next_source_no = n.value();
-        m_next_image_no = number_after(n.value());
-      } else {
-        m_next_image_no = n.value();
-      }
+    if (auto p = acquire::plan_evidence_numbers(*reg, m_form.source_evidence_no)) {
+      if (p->new_source) m_next_source_no = p->source;
+      m_next_image_no = p->image;
     }
   }
   if (!m_form.name_edited) m_form.name = m_next_image_no;

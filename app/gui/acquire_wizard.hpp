@@ -94,6 +94,12 @@ struct CustodyOutput {
   evidence::WrittenFile file;
 };
 
+// Writes the evidence label (EV-01, label=true) or the A4 custody form (EV-02) of `evidence_no`.
+// On failure returns nullopt with the message in `error`; a failed write also goes to the status
+// bar's error line. GUI thread only, with no job running on `ws`.
+std::optional<evidence::WrittenFile> write_evidence_pdf(UiContext& ctx, Workspace& ws, const std::string& evidence_no,
+                                                        bool label, std::string& error);
+
 class AcquireWizard {
  public:
   // `devices`: the Evidence screen's device list; `reg`: the register as last loaded (or null).

@@ -295,25 +295,32 @@ void AcquireWizard::draw_result(UiContext& ctx) {
   }
 }
 
+std::optional<evidence::WrittenFile> write_evidence_pdf(UiContext& ctx, Workspace& ws, const std::string& evidence_no,
+                                                        bool label, std::string& error) {
+  auto r = label ? evidence::export_label(ws, evidence_no, i18n::japanese())
+                 : evidence::export_custody_form(ws, evidence_no, i18n::japanese());
+  if (!r) {
+    error = r.error().describe(i18n::japanese());
+    if (r.error().code == ErrorCode::not_saved || r.error().code == ErrorCode::no_space)
+      ctx.model.push_error("gui.error.not_saved", r.error());
+    return std::nullopt;
+  }
+  return std::move(r.value());
+}
+
 void AcquireWizard::write_pdf(UiContext& ctx, const std::string& evidence_no, bool label) {
   m_output_error.clear();
   Workspace* ws = ctx.model.workspace();
   if (busy() || !ws) return;
   // GUI thread, no job running: the Workspace is ours again.
-  auto r = label ? evidence::export_label(*ws, evidence_no, i18n::japanese())
-                 : evidence::export_custody_form(*ws, evidence_no, i18n::japanese());
-  if (!r) {
-    m_output_error = r.error().describe(i18n::japanese());
-    if (r.error().code == ErrorCode::not_saved || r.error().code == ErrorCode::no_space)
-      ctx.model.push_error("gui.error.not_saved", r.error());
-    return;
-  }
+  auto r = write_evidence_pdf(ctx, *ws, evidence_no, label, m_output_error);
+  if (!r) return;
   // Printing again replaces the earlier line for the same item and kind.
   const std::string kind = label ? "label" : "custody_form";
   m_outputs.erase(std::remove_if(m_outputs.begin(), m_outputs.end(),
                                  [&](const CustodyOutput& o) { return o.evidence_no == evidence_no && o.kind == kind; }),
                   m_outputs.end());
-  m_outputs.push_back({evidence_no, kind, std::move(r.value())});
+  m_outputs.push_back({evidence_no, kind, std::move(*r)});
 }
 
 void AcquireWizard::draw_custody(UiContext& ctx) {

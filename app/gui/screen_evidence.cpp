@@ -601,15 +601,7 @@ void EvidenceScreen::write_pdf(UiContext& ctx, const std::string& evidence_no, b
   m_output_path.clear();
   Workspace* ws = ctx.model.workspace();
   if (write_blocker(ctx) || !ws) return;
-  auto r = label ? evidence::export_label(*ws, evidence_no, i18n::japanese())
-                 : evidence::export_custody_form(*ws, evidence_no, i18n::japanese());
-  if (!r) {
-    m_output_error = r.error().describe(i18n::japanese());
-    if (r.error().code == ErrorCode::not_saved || r.error().code == ErrorCode::no_space)
-      ctx.model.push_error("gui.error.not_saved", r.error());
-    return;
-  }
-  m_output_path = r->path.string();
+  if (auto r = write_evidence_pdf(ctx, *ws, evidence_no, label, m_output_error)) m_output_path = r->path.string();
 }
 
 // ---- dialogs -------------------------------------------------------------------------------

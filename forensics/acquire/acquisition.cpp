@@ -183,6 +183,27 @@ void check_destination(Preflight& p, const AcquireRequest& req, const fs::path& 
 
 }  // namespace
 
+Result<PlannedNumbers> plan_evidence_numbers(const evidence::EvidenceRegister& reg, const std::string& typed_source_no) {
+  auto next = reg.next_evidence_no();
+  if (!next) return next.error();
+  PlannedNumbers p;
+  if (typed_source_no.empty()) {
+    // The source is registered first, the image right after it: "<inc>-E007" → "<inc>-E008".
+    p.source = next.value();
+    p.new_source = true;
+    const auto pos = p.source.rfind("-E");
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%03d", std::atoi(p.source.c_str() + pos + 2) + 1);
+    p.image = p.source.substr(0, pos + 2) + buf;
+  } else {
+    p.source = reg.full_number(typed_source_no);
+    if (!reg.find(p.source))
+      return make_error(ErrorCode::not_found, "証拠番号がありません: " + p.source, "no such evidence number: " + p.source);
+    p.image = next.value();
+  }
+  return p;
+}
+
 Preflight preflight(const AcquireRequest& req, const fs::path& case_root) {
   Preflight p;
   struct stat st {};
@@ -464,16 +485,6 @@ std::vector<HashAlgo> normalise_algos(std::vector<HashAlgo> algos) {
   return algos;
 }
 
-// Evidence number arithmetic: "<inc>-E007" → "<inc>-E008".
-std::string next_number_after(const std::string& no) {
-  const auto pos = no.rfind("-E");
-  if (pos == std::string::npos) return no + "-2";
-  const int n = std::atoi(no.c_str() + pos + 2);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%03d", n + 1);
-  return no.substr(0, pos + 2) + buf;
-}
-
 // Serial of the medium that holds `dir` (its whole disk), or "" when unknown.
 std::string medium_serial_of(const fs::path& dir) {
   const dev_t d = device_of(dir);
@@ -579,19 +590,11 @@ struct Job {
     std::string src_no = req.source_evidence_no, img_no;
     bool new_source_item = false;
     if (!resuming) {
-      if (src_no.empty()) {
-        auto n = reg->next_evidence_no();
-        if (!n) return n.error();
-        src_no = n.value();
-        new_source_item = true;
-        img_no = next_number_after(src_no);
-      } else {
-        if (!reg->find(src_no))
-          return make_error(ErrorCode::not_found, "証拠番号がありません: " + src_no, "no such evidence number: " + src_no);
-        auto n = reg->next_evidence_no();
-        if (!n) return n.error();
-        img_no = n.value();
-      }
+      auto plan = plan_evidence_numbers(*reg, src_no);
+      if (!plan) return plan.error();
+      src_no = plan->source;
+      img_no = plan->image;
+      new_source_item = plan->new_source;
       if (req.name.empty()) req.name = img_no;
     } else {
       img_no = out.record.image_evidence_no;

@@ -21,6 +21,9 @@
 namespace shodo {
 class Workspace;
 }
+namespace shodo::evidence {
+class EvidenceRegister;
+}
 
 namespace shodo::acquire {
 
@@ -79,6 +82,16 @@ struct Preflight {
   // The first blocking failure as an Error (invalid_input / no_space / already_exists).
   Error refusal() const;
 };
+
+// The evidence numbers a new job takes: the source item's (the typed number in full — "E001" is
+// accepted — or, when `typed_source_no` is empty, the next free number for a new item) and the
+// image item's (the next free number after that; also the default --name). Writes nothing.
+// Errors: not_found (the typed source is not in the register), as next_evidence_no.
+struct PlannedNumbers {
+  std::string source, image;
+  bool new_source = false;
+};
+Result<PlannedNumbers> plan_evidence_numbers(const evidence::EvidenceRegister& reg, const std::string& typed_source_no);
 
 // Checks everything that can be known before starting; opens nothing for writing.
 Preflight preflight(const AcquireRequest& req, const std::filesystem::path& case_root);

@@ -23,19 +23,6 @@ Error not_saved(int err, const fs::path& file) {
   return e;
 }
 
-Status write_all(int fd, std::string_view data) {
-  std::size_t off = 0;
-  while (off < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return make_errno_error(ErrorCode::not_saved, errno, "書き込み失敗", "write failed");
-    }
-    off += static_cast<std::size_t>(n);
-  }
-  return ok_status();
-}
-
 std::string stamp_for_file(std::int64_t utc_ns) {
   std::string s = format_rfc3339_utc_ns(utc_ns).substr(0, 19);  // 2026-11-24T01:02:03
   for (auto& c : s)
@@ -122,7 +109,7 @@ Result<std::unique_ptr<ChronologyLog>> ChronologyLog::open(const LogOptions& opt
         mirror_bytes.size() <= log_bytes->size()) {
       if (create_directories_durable(m.parent_path())) {
         const int mfd = ::open(m.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-        if (mfd >= 0 && write_all(mfd, std::string_view(*log_bytes).substr(mirror_bytes.size())) &&
+        if (mfd >= 0 && write_fully(mfd, std::string_view(*log_bytes).substr(mirror_bytes.size())) &&
             ::fsync(mfd) == 0 && fsync_directory(m.parent_path())) {
           log->m_mirror_fd = mfd;
           rep.mirror_ok = true;
@@ -243,7 +230,7 @@ Status ChronologyLog::write_line_durably(const std::string& line) {
     m_failure = e;
     return e;
   };
-  if (auto st = write_all(m_fd, line); !st) return fail(errno ? errno : EIO);
+  if (auto st = write_fully(m_fd, line); !st) return fail(errno ? errno : EIO);
   if (::fsync(m_fd) != 0) return fail(errno);
   m_size += line.size();
   return ok_status();
@@ -251,7 +238,7 @@ Status ChronologyLog::write_line_durably(const std::string& line) {
 
 void ChronologyLog::mirror_line(const std::string& line) {
   if (m_mirror_fd < 0) return;
-  if (!write_all(m_mirror_fd, line) || ::fsync(m_mirror_fd) != 0) {
+  if (!write_fully(m_mirror_fd, line) || ::fsync(m_mirror_fd) != 0) {
     // The primary copy is durable; losing the mirror is a warning (mirrored() turns false).
     ::close(m_mirror_fd);
     m_mirror_fd = -1;

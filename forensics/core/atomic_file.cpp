@@ -10,6 +10,19 @@
 namespace shodo {
 namespace fs = std::filesystem;
 
+Status write_fully(int fd, std::string_view data) {
+  std::size_t off = 0;
+  while (off < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return make_errno_error(ErrorCode::not_saved, errno, "書き込み失敗", "write failed");
+    }
+    off += static_cast<std::size_t>(n);
+  }
+  return ok_status();
+}
+
 Status fsync_directory(const fs::path& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
@@ -52,15 +65,7 @@ Status write_file_atomic(const fs::path& path, std::string_view bytes, unsigned 
     return make_errno_error(ErrorCode::not_saved, err, std::string(ja) + path.string(),
                             std::string(en) + path.string());
   };
-  std::size_t off = 0;
-  while (off < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail(errno, "書き込めません（保存されていません）: ", "write failed (not saved): ");
-    }
-    off += static_cast<std::size_t>(n);
-  }
+  if (!write_fully(fd, bytes)) return fail(errno, "書き込めません（保存されていません）: ", "write failed (not saved): ");
   if (::fchmod(fd, static_cast<mode_t>(mode)) != 0 || ::fsync(fd) != 0)
     return fail(errno, "確定保存できません（保存されていません）: ", "fsync failed (not saved): ");
   if (::close(fd) != 0) {

@@ -13,6 +13,10 @@ namespace shodo {
 // temp file never has wider permissions). Errors: not_saved / no_space / io_error.
 Status write_file_atomic(const std::filesystem::path& path, std::string_view bytes, unsigned mode = 0640);
 
+// write(2) until all of `data` is written (EINTR retried). Errors: not_saved (no_space when the
+// volume is full), with errno in the message.
+Status write_fully(int fd, std::string_view data);
+
 // fsync() on a directory so a create/rename inside it survives power loss.
 Status fsync_directory(const std::filesystem::path& dir);
 

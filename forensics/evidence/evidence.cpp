@@ -1002,6 +1002,15 @@ Status EvidenceRegister::reload() {
   return ok_status();
 }
 
+std::string EvidenceRegister::full_number(const std::string& typed) const {
+  if (typed.size() > 1 && (typed[0] == 'E' || typed[0] == 'e') && typed[1] >= '0' && typed[1] <= '9') {
+    std::string s = typed;
+    s[0] = 'E';
+    return m_incident_id + "-" + s;
+  }
+  return typed;
+}
+
 Result<std::string> EvidenceRegister::next_evidence_no(const std::string& parent) const {
   const auto all = items();
   std::string prefix;
@@ -1067,19 +1076,6 @@ class LockedFile {
   }
   int fd = -1;
 };
-
-Status write_all(int fd, std::string_view data) {
-  std::size_t off = 0;
-  while (off < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return make_errno_error(ErrorCode::not_saved, errno, "書き込み失敗", "write failed");
-    }
-    off += static_cast<std::size_t>(n);
-  }
-  return ok_status();
-}
 
 Error not_saved(int err, const fs::path& file) {
   Error e = make_errno_error(ErrorCode::not_saved, err,
@@ -1192,7 +1188,7 @@ Result<RegisterEvent> EvidenceRegister::append_event(Workspace& ws, const std::s
     if (::ftruncate(lf.fd, static_cast<off_t>(m_size)) == 0) ::fsync(lf.fd);
     return not_saved(err, m_file);
   };
-  if (auto st = write_all(lf.fd, line); !st) return fail(errno ? errno : EIO);
+  if (auto st = write_fully(lf.fd, line); !st) return fail(errno ? errno : EIO);
   if (::fsync(lf.fd) != 0) return fail(errno);
   if (created)
     if (auto st = fsync_directory(m_file.parent_path()); !st) return st.error();

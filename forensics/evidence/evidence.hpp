@@ -245,6 +245,10 @@ class EvidenceRegister {
   const std::filesystem::path& file() const { return m_file; }
   const std::string& incident_id() const { return m_incident_id; }
 
+  // A number as the operator may type it: the short form "E001" / "e001-01" becomes
+  // "<incident>-E001" / "<incident>-E001-01"; anything else is returned unchanged.
+  std::string full_number(const std::string& typed) const;
+
   // Next free number: "<incident>-E001", "-E002", …; with parent "<incident>-E001" → "<incident>-E001-01".
   // Errors: not_found (unknown parent), invalid_input (parent is not an evidence number of this incident).
   Result<std::string> next_evidence_no(const std::string& parent = "") const;

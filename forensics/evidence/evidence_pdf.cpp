@@ -65,18 +65,8 @@ class Text {
 
 std::string or_dash(const std::string& s) { return s.empty() ? "—" : s; }
 
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string s;
-  for (const auto& p : parts) {
-    if (p.empty()) continue;
-    if (!s.empty()) s += sep;
-    s += p;
-  }
-  return s;
-}
-
 std::string person_line(const Person& p) {
-  return join({p.name, join({p.organisation, p.role}, " "), p.phone}, "・");
+  return pdf::join_present({p.name, pdf::join_present({p.organisation, p.role}, " "), p.phone}, "・");
 }
 
 std::string quality_label(const std::string& q, const Text& t) {
@@ -111,23 +101,23 @@ std::string sha_prefix(const EvidenceItem& item, const Text& t) {
 std::string hash_lines(const EvidenceItem& item) {
   std::vector<std::string> lines;
   for (const auto& h : item.hashes)
-    lines.push_back(join({h.algorithm + ": " + h.value, h.scope, h.target, jst_minutes(h.computed_utc_ns), h.computed_by}, "　"));
-  return join(lines, "\n");
+    lines.push_back(pdf::join_present({h.algorithm + ": " + h.value, h.scope, h.target, jst_minutes(h.computed_utc_ns), h.computed_by}, "　"));
+  return pdf::join_present(lines, "\n");
 }
 
 std::string verification_lines(const EvidenceItem& item, const Text& t) {
   std::vector<std::string> lines;
   for (const auto& v : item.verification_events)
-    lines.push_back(join({jst_minutes(v.utc_ns), v.what, t(v.match ? "evidence.verify.match" : "evidence.verify.mismatch"), v.by, v.detail},
+    lines.push_back(pdf::join_present({jst_minutes(v.utc_ns), v.what, t(v.match ? "evidence.verify.match" : "evidence.verify.mismatch"), v.by, v.detail},
                          "　"));
-  return join(lines, "\n");
+  return pdf::join_present(lines, "\n");
 }
 
 std::string acquisition_text(const EvidenceItem& item, const Text& t) {
   if (!item.acquisition) return {};
   const Acquisition& a = *item.acquisition;
   std::vector<std::string> lines;
-  lines.push_back(join({a.method, a.image_format, join({a.tool_name, a.tool_version}, " ")}, "　"));
+  lines.push_back(pdf::join_present({a.method, a.image_format, pdf::join_present({a.tool_name, a.tool_version}, " ")}, "　"));
   lines.push_back(t("evidence.acq.source") + ": " + or_dash(a.source_device_path) + "　" + t("evidence.acq.write_protection") + ": " +
                   or_dash(a.write_protection));
   lines.push_back(t("evidence.acq.destination") + ": " + or_dash(a.destination_path) + "　" + t("evidence.acq.medium_serial") +
@@ -138,7 +128,7 @@ std::string acquisition_text(const EvidenceItem& item, const Text& t) {
                   or_dash(person_line(a.witness)));
   if (!a.deviations.empty()) lines.push_back(t("evidence.acq.deviations") + ": " + a.deviations);
   if (!a.outcome.empty()) lines.push_back(t("evidence.acq.outcome") + ": " + a.outcome);
-  return join(lines, "\n");
+  return pdf::join_present(lines, "\n");
 }
 
 std::string disposition_text(const EvidenceItem& item, const Text& t) {
@@ -147,11 +137,11 @@ std::string disposition_text(const EvidenceItem& item, const Text& t) {
   const std::string key = "evidence.disposition." + d.action;
   std::string label = t(key);
   if (label == key) label = d.action;
-  return join({label, d.detail, jst_minutes(d.utc_ns), person_line(d.by), d.approved_by.empty() ? "" : t("evidence.disposition.approved") + ": " + d.approved_by},
+  return pdf::join_present({label, d.detail, jst_minutes(d.utc_ns), person_line(d.by), d.approved_by.empty() ? "" : t("evidence.disposition.approved") + ": " + d.approved_by},
               "　");
 }
 
-std::string seal_text(const EvidenceItem& item) { return join({item.seal_no, item.bag_no.empty() ? "" : "(" + item.bag_no + ")"}, " "); }
+std::string seal_text(const EvidenceItem& item) { return pdf::join_present({item.seal_no, item.bag_no.empty() ? "" : "(" + item.bag_no + ")"}, " "); }
 
 std::string footer_line(const OutputInfo& info, const Text& t) {
   return fill_in(t("evidence.footer.export"), {{"time", format_jst_display(info.created_utc_ns)},
@@ -355,7 +345,7 @@ std::vector<Cell> transfer_cells(const Transfer& tr, std::size_t index, const Te
   Cell seal;
   add_seal_pair(seal, canvas, or_dash(tr.seal_no_before), or_dash(tr.seal_no_after), style.font_pt, avail(7));
   if (tr.seal_intact) seal.add("\n" + t(*tr.seal_intact ? "evidence.seal.intact" : "evidence.seal.broken"));
-  Cell method(join({tr.method, tr.courier}, "\n"));
+  Cell method(pdf::join_present({tr.method, tr.courier}, "\n"));
   if (!tr.tracking_no.empty()) {
     if (!method.empty()) method.add("\n");
     add_id(method, canvas, tr.tracking_no, false, style.font_pt, avail(8));
@@ -370,7 +360,7 @@ std::vector<Cell> transfer_cells(const Transfer& tr, std::size_t index, const Te
           Cell(),
           Cell(person_line(tr.to)),
           Cell(),
-          Cell(join({tr.purpose, tr.condition_on_receipt}, "\n")),
+          Cell(pdf::join_present({tr.purpose, tr.condition_on_receipt}, "\n")),
           seal,
           method};
 }
@@ -382,12 +372,12 @@ std::vector<std::pair<std::string, std::string>> item_fields(const EvidenceItem&
       {f("case_no"), i.case_no},
       {f("item_type"), item_type_label(i.item_type, t.ja())},
       {f("description"), i.description},
-      {f("make_model"), join({i.make, i.model}, " / ")},
+      {f("make_model"), pdf::join_present({i.make, i.model}, " / ")},
       {f("serial_no"), i.serial_no},
       {f("capacity"), capacity_text(i.capacity_bytes)},
       {f("interface"), i.interface},
-      {f("asset_host"), join({i.asset_id, i.hostname}, " / ")},
-      {f("ip_mac"), join({join(i.ip_addresses, ", "), join(i.mac_addresses, ", ")}, " / ")},
+      {f("asset_host"), pdf::join_present({i.asset_id, i.hostname}, " / ")},
+      {f("ip_mac"), pdf::join_present({pdf::join_present(i.ip_addresses, ", "), pdf::join_present(i.mac_addresses, ", ")}, " / ")},
       {f("owner_org"), i.owner_org},
       {f("condition"), i.condition},
       {f("found_location"), i.found_location},
@@ -396,13 +386,13 @@ std::vector<std::pair<std::string, std::string>> item_fields(const EvidenceItem&
       {f("collected_by"), person_line(i.collected_by)},
       {f("witness"), person_line(i.witness)},
       {f("collection_reason"), i.collection_reason},
-      {f("source_clock"), join({i.source_clock_reading,
+      {f("source_clock"), pdf::join_present({i.source_clock_reading,
                                 i.source_clock_offset_ns ? fmt::format("{:+.1f} s", static_cast<double>(*i.source_clock_offset_ns) / 1e9) : "",
                                 i.source_timezone},
                                "　")},
       {f("derived_from"), i.derived_from},
       {f("seal_no"), seal_text(i)},
-      {f("storage_location"), join({i.storage_location, i.storage_conditions, i.access_restriction}, "　")},
+      {f("storage_location"), pdf::join_present({i.storage_location, i.storage_conditions, i.access_restriction}, "　")},
       {f("current_custodian"), person_line(i.current_custodian)},
       {f("acquisition"), acquisition_text(i, t)},
       {f("hashes"), hash_lines(i)},
@@ -441,7 +431,7 @@ Result<std::string> render_custody_form_pdf(const EvidenceItem& item, const std:
     double y = m;
     y += canvas.draw_single_line(Cell(t("evidence.title.custody"), true), m, y, tw, 13.0);
     y += canvas.draw_single_line(Cell(info.incident.incident_id + "　" + info.incident.title), m, y, tw, 8.0);
-    y += canvas.draw_single_line(Cell(join({info.incident.facility, fill_in(i18n::tr("report.page", t.lang()),
+    y += canvas.draw_single_line(Cell(pdf::join_present({info.incident.facility, fill_in(i18n::tr("report.page", t.lang()),
                                                                              {{"n", std::to_string(page)}, {"total", std::to_string(pages)}})},
                                            "　・　")),
                                  m, y, tw, 8.0);
@@ -594,7 +584,7 @@ std::vector<Cell> register_row(const EvidenceItem& i, const std::vector<Transfer
                                const std::vector<pdf::Column>& cols, const pdf::TableStyle& st) {
   auto avail = [&](std::size_t col) { return cols[col].width_pt - 2 * st.pad_x_pt; };
   Cell desc(i.description);
-  const std::string device = join({i.make, i.model, i.serial_no.empty() ? "" : "S/N " + i.serial_no}, " ");
+  const std::string device = pdf::join_present({i.make, i.model, i.serial_no.empty() ? "" : "S/N " + i.serial_no}, " ");
   if (!device.empty()) desc.add("\n" + device, false, pdf::Strike::none, 0.88);
   if (i.acquisition) desc.add("\n" + t("evidence.acq.medium_serial") + ": " + or_dash(i.acquisition->destination_medium_serial), false,
                               pdf::Strike::none, 0.88);
@@ -621,7 +611,7 @@ std::vector<Cell> register_row(const EvidenceItem& i, const std::vector<Transfer
   add_id(seal, probe, or_dash(i.seal_no), false, st.font_pt, avail(5));
   if (!i.bag_no.empty()) seal.add("\n(" + i.bag_no + ")");
   return {number, Cell(item_type_label(i.item_type, t.ja())), desc, collected, parent, seal, sha,
-          Cell(or_dash(join({i.storage_location, i.access_restriction}, "\n"))), custodian};
+          Cell(or_dash(pdf::join_present({i.storage_location, i.access_restriction}, "\n"))), custodian};
 }
 
 }  // namespace
@@ -631,7 +621,7 @@ Result<std::string> render_register_pdf(const std::vector<EvidenceItem>& items, 
   const Text t(info.japanese);
   pdf::TableDocument d;
   d.header.incident_line = info.incident.incident_id + "　" + info.incident.title;
-  d.header.sub_line = join({info.incident.facility, t("evidence.title.register"), i18n::tr("report.language", t.lang())}, "　・　");
+  d.header.sub_line = pdf::join_present({info.incident.facility, t("evidence.title.register"), i18n::tr("report.language", t.lang())}, "　・　");
   d.header.info_line = t("evidence.register.info");
   d.header.training = info.incident.training;
   d.header.lang = t.lang();
@@ -687,8 +677,8 @@ std::vector<std::vector<std::string>> register_csv_table(const std::vector<Evide
                      i.interface,
                      i.asset_id,
                      i.hostname,
-                     join(i.ip_addresses, " "),
-                     join(i.mac_addresses, " "),
+                     pdf::join_present(i.ip_addresses, " "),
+                     pdf::join_present(i.mac_addresses, " "),
                      i.owner_org,
                      i.condition,
                      i.found_location,
@@ -710,7 +700,7 @@ std::vector<std::vector<std::string>> register_csv_table(const std::vector<Evide
                      acquisition_text(i, t),
                      verification_lines(i, t),
                      disposition_text(i, t),
-                     join(i.refs, " ")});
+                     pdf::join_present(i.refs, " ")});
   }
   return table;
 }

@@ -93,16 +93,6 @@ std::string seconds_text(std::int64_t ns, bool sign) {
   return sign ? fmt::format("{:+.1f} s", s) : fmt::format("{:.1f} s", s);
 }
 
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string s;
-  for (const auto& p : parts) {
-    if (p.empty()) continue;
-    if (!s.empty()) s += sep;
-    s += p;
-  }
-  return s;
-}
-
 // "時刻基準: …" header line (§3.5.1).
 std::string time_basis_line(const TimeStatus& ts, std::int64_t export_ns, const Text& t) {
   if (!ts.confirmed) return t("report.time_basis.uncorrected");
@@ -250,7 +240,7 @@ Cell category_cell(const Entry& e, Strike strike, const Text& t) {
 Cell from_to_cell(const std::string& from, const std::vector<std::string>& to, const std::string& channel,
                   Strike strike, const Text& t) {
   Cell c;
-  const std::string receivers = join(to, t.lang() == Lang::ja ? "、" : ", ");
+  const std::string receivers = pdf::join_present(to, t.lang() == Lang::ja ? "、" : ", ");
   if (!from.empty() || !receivers.empty()) c.add(or_dash(from) + " → " + or_dash(receivers), false, strike);
   if (!channel.empty()) c.add("\n(" + t.prefixed("channel.", channel) + ")", false, Strike::none, k_note_scale);
   return c;
@@ -318,7 +308,7 @@ Cell content_cell(const RowContext& rc, const EntryState& st, Strike strike) {
   if (!st.addenda.empty()) {
     std::vector<std::string> nos;
     for (const Entry* a : st.addenda) nos.push_back(rc.label(*a));
-    c.add("\n" + fill_in(t("report.mark.addenda"), {{"n", join(nos, ", ")}}), false, Strike::none, k_note_scale);
+    c.add("\n" + fill_in(t("report.mark.addenda"), {{"n", pdf::join_present(nos, ", ")}}), false, Strike::none, k_note_scale);
   }
   return c;
 }
@@ -377,7 +367,7 @@ std::vector<Cell> open_item_row(const RowContext& rc, const std::vector<const En
   if (!st.addenda.empty()) {
     std::vector<std::string> nos;
     for (const Entry* a : st.addenda) nos.push_back(rc.label(*a));
-    content.add("\n" + fill_in(t("report.mark.addenda"), {{"n", join(nos, ", ")}}), false, Strike::none, k_note_scale);
+    content.add("\n" + fill_in(t("report.mark.addenda"), {{"n", pdf::join_present(nos, ", ")}}), false, Strike::none, k_note_scale);
   }
   std::vector<Cell> row;
   row.reserve(9);
@@ -432,12 +422,12 @@ pdf::FooterSpec footer_for(const RowContext& rc, const std::vector<const Entry*>
                                   {"last", std::to_string(r.last)},
                                   {"hash", hash16(r.last_entry->entry_hash)}}));
   }
-  f.lines.push_back(fill_in(t("report.footer.page"), {{"ranges", parts.empty() ? "—" : join(parts, "; ")}}));
+  f.lines.push_back(fill_in(t("report.footer.page"), {{"ranges", parts.empty() ? "—" : pdf::join_present(parts, "; ")}}));
   std::vector<std::string> heads;
   for (const ChainHead& h : doc.heads)
     heads.push_back(fill_in(t("report.footer.head"),
                          {{"device", h.device_id}, {"count", std::to_string(h.count)}, {"hash", hash16(h.last_hash)}}));
-  f.lines.push_back(fill_in(t("report.footer.heads"), {{"heads", heads.empty() ? "—" : join(heads, "; ")}}));
+  f.lines.push_back(fill_in(t("report.footer.heads"), {{"heads", heads.empty() ? "—" : pdf::join_present(heads, "; ")}}));
   return f;
 }
 
@@ -473,7 +463,7 @@ pdf::HeaderSpec header_for(const IncidentInfo& inc, const std::string& doc_title
                            const Text& t, bool training_entries = false) {
   pdf::HeaderSpec h;
   h.incident_line = inc.incident_id + "　" + inc.title;
-  h.sub_line = join({inc.facility, doc_title, t("report.language")}, "　・　");
+  h.sub_line = pdf::join_present({inc.facility, doc_title, t("report.language")}, "　・　");
   h.info_line = std::move(info_line);
   // An entry written in training mode marks the whole document, even if the incident record
   // says otherwise: a drill must never pass for the real thing on paper.

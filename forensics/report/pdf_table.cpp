@@ -97,4 +97,14 @@ std::vector<PageSlice> paginate(std::size_t count, double body_height,
   return pages;
 }
 
+std::string join_present(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string s;
+  for (const auto& p : parts) {
+    if (p.empty()) continue;
+    if (!s.empty()) s += sep;
+    s += p;
+  }
+  return s;
+}
+
 }  // namespace shodo::report::pdf

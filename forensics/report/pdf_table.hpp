@@ -4,11 +4,15 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "forensics/report/pdf_canvas.hpp"
 
 namespace shodo::report::pdf {
+
+// The non-empty parts joined by `sep` ("" when all are empty): cell text built from optional fields.
+std::string join_present(const std::vector<std::string>& parts, std::string_view sep);
 
 struct Column {
   std::string heading;

@@ -80,16 +80,26 @@ grep -q "LBA 2047" "$T/out/disk.info.txt" || fail "info.txt lacks the bad range"
 [ ! -e "$T/out/disk.state.json" ] || fail "state file left after a complete job"
 
 # --- E01 of the same device: ewfverify and ewfinfo -------------------------------------------
-"$BIN" acquire "$LOOP" --dest "$T/out" --name disk-e01 --format e01 --hash sha256 --source-evidence TEST-20261124-01-E001 \
+"$BIN" acquire "$LOOP" --dest "$T/out" --name disk-e01 --format e01 --hash sha256 --source-evidence e001 \
   --description "電子カルテサーバ ディスク1" --notes "ランサムウェア感染疑い" >"$T/e01.out" 2>&1
 rc=$?
 [ $rc -eq 10 ] || { cat "$T/e01.out"; fail "e01: exit $rc, expected 10"; }
+SRC_NO=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source_evidence_no"])' "$T/out/disk-e01.json")
+[ "$SRC_NO" = TEST-20261124-01-E001 ] || fail "--source-evidence e001 names $SRC_NO, expected TEST-20261124-01-E001"
 ewfverify -q "$T/out/disk-e01.E01" >"$T/ewfverify.out" 2>&1 || { cat "$T/ewfverify.out"; fail "ewfverify"; }
 MD5_OURS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source_hashes"]["md5"])' "$T/out/disk-e01.json")
 grep -qi "$MD5_OURS" "$T/ewfverify.out" || { cat "$T/ewfverify.out"; fail "ewfverify MD5 differs from ours ($MD5_OURS)"; }
 ewfinfo "$T/out/disk-e01.E01" >"$T/ewfinfo.out" 2>&1
 grep -q "電子カルテサーバ" "$T/ewfinfo.out" && grep -q "TEST-20261124-01" "$T/ewfinfo.out" || { cat "$T/ewfinfo.out"; fail "ewfinfo lacks the Japanese case data"; }
 "$BIN" verify-image "$T/out/disk-e01.E01" >/dev/null || fail "verify-image on our E01"
+
+# --- --preflight-only checks the names the job would take (the image's evidence number) -------
+: > "$T/out/TEST-20261124-01-E004.raw"
+"$BIN" acquire "$LOOP" --dest "$T/out" --source-evidence E001 --preflight-only >"$T/pfname.out" 2>&1
+rc=$?
+[ $rc -eq 12 ] && grep -q "TEST-20261124-01-E004.raw" "$T/pfname.out" \
+  || { cat "$T/pfname.out"; fail "--preflight-only: exit $rc, expected 12 naming the taken TEST-20261124-01-E004.raw"; }
+rm -f "$T/out/TEST-20261124-01-E004.raw"
 
 # --- a tampered image is caught ---------------------------------------------------------------
 printf 'X' | dd of="$T/out/disk.raw" bs=1 seek=4096 conv=notrunc 2>/dev/null

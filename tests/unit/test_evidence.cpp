@@ -160,6 +160,13 @@ TEST_CASE("evidence: numbering E001, E002, sub-items E001-01, E001-02", "[eviden
   CHECK(reg.next_evidence_no(inc + "-E001-01").value() == inc + "-E001-01-01");
   CHECK(reg.next_evidence_no().value() == inc + "-E003");
 
+  // The short form an operator types ("E001", "e001-01") names the item of this incident.
+  CHECK(reg.full_number("E001") == inc + "-E001");
+  CHECK(reg.full_number("e001-01") == inc + "-E001-01");
+  CHECK(reg.full_number(inc + "-E002") == inc + "-E002");
+  CHECK(reg.full_number("E") == "E");
+  CHECK(reg.full_number("Ex1") == "Ex1");
+
   // Sorted by number, not by text: E001, E001-01, E002.
   auto items = reg.items();
   REQUIRE(items.size() == 3);
