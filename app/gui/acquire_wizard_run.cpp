@@ -111,8 +111,12 @@ void AcquireWizard::draw_run(UiContext& ctx) {
 
   ImGui::Spacing();
   // The numbers above the plot, not over it: ImGui writes an overlay across the top of the line.
-  ImGui::TextDisabled("%s  %s %.1f MB/s · %s %.1f MB/s", tr("gui.ev.run.plot"), tr("gui.ev.run.current"),
-                      s.current_rate / 1e6, tr("gui.ev.run.peak"), static_cast<double>(m_plot.peak()));
+  // The peak is of the plotted samples: none yet (the first second, or paused at once) → no peak.
+  if (m_plot.size() == 0)
+    ImGui::TextDisabled("%s  %s %.1f MB/s", tr("gui.ev.run.plot"), tr("gui.ev.run.current"), s.current_rate / 1e6);
+  else
+    ImGui::TextDisabled("%s  %s %.1f MB/s · %s %.1f MB/s", tr("gui.ev.run.plot"), tr("gui.ev.run.current"),
+                        s.current_rate / 1e6, tr("gui.ev.run.peak"), static_cast<double>(m_plot.peak()));
   m_plot.draw("##rate", nullptr, ImVec2(-1, ImGui::GetFontSize() * 5.0f));
   tag(ctx, "acq.run.plot");
   ImGui::Spacing();
