@@ -134,6 +134,15 @@ class AcquireWizard {
   const std::vector<chronology::Entry>& job_entries() const { return m_job_entries; }
   // Asks for the cancel confirmation (the job goes on until the operator confirms).
   void request_cancel() { m_confirm_cancel = m_job.busy(); }
+  // The window was asked to close while a job runs: the same confirmation, saying the window
+  // closes once the cancelled job has written its partial image and records. "Keep going" keeps
+  // both the job and the window.
+  void request_close() {
+    m_confirm_cancel = m_job.busy();
+    m_close_after_cancel = m_job.busy();
+  }
+  // True once a confirmed close can happen: the cancelled job has ended.
+  bool close_now() const { return m_close_after_cancel && !m_job.busy(); }
   // Shows the running job's progress (or the last result) in the wizard.
   void show_job();
   // A seal or transfer asked for at the custody step; taken once by the Evidence screen.
@@ -174,6 +183,7 @@ class AcquireWizard {
   ProgressSnapshot m_snap;
   bool m_finished_flag = false;
   bool m_confirm_cancel = false;
+  bool m_close_after_cancel = false;  // request_close(): close the window when the job has ended
   std::string m_next_source_no, m_next_image_no;  // predicted evidence numbers
   std::vector<CustodyOutput> m_outputs;
   std::string m_output_error;

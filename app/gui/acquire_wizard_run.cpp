@@ -145,6 +145,10 @@ void AcquireWizard::draw_cancel_confirm(UiContext& ctx) {
   ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.4f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
   text_wrapped(tr("gui.ev.cancel.text"));
+  if (m_close_after_cancel) {
+    ImGui::Spacing();
+    text_wrapped(tr("gui.ev.cancel.closing"));
+  }
   ImGui::Separator();
   if (ImGui::Button(tr("gui.ev.cancel.yes"))) {
     m_job.cancel();
@@ -153,8 +157,12 @@ void AcquireWizard::draw_cancel_confirm(UiContext& ctx) {
   tag(ctx, "acq.cancel.yes");
   ImGui::SameLine();
   if (ImGui::Button(tr("gui.ev.cancel.no")) ||
-      (!ImGui::IsWindowAppearing() && ImGui::IsKeyPressed(k_key_escape, false)) || !m_job.busy())
+      (!ImGui::IsWindowAppearing() && ImGui::IsKeyPressed(k_key_escape, false))) {
+    m_close_after_cancel = false;  // keep going: the window stays too
     ImGui::CloseCurrentPopup();
+  } else if (!m_job.busy()) {
+    ImGui::CloseCurrentPopup();
+  }
   tag(ctx, "acq.cancel.no");
   ImGui::EndPopup();
 }

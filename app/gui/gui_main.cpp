@@ -248,6 +248,14 @@ int run_gui(const GuiOptions& opt) {
                                                        : k_idle_wake_s);
     if (loop.activity) extra_frames = k_frames_after_input;
     loop.activity = false;
+    // Closing the window (window manager, Alt+F4) while a job runs asks first, like Cancel;
+    // when confirmed the window closes after the job has closed its partial image and records.
+    if (glfwWindowShouldClose(window) && app.evidence().job_busy()) {
+      glfwSetWindowShouldClose(window, GLFW_FALSE);
+      app.evidence().wizard().request_close();
+      extra_frames = k_frames_after_input;
+    }
+    if (app.evidence().wizard().close_now()) glfwSetWindowShouldClose(window, GLFW_TRUE);
 
     // Glyphs typed (IME) or loaded that the atlas lacks are added before this frame uses them.
     for (ImWchar c : io.InputQueueCharacters) fonts.want_codepoint(c);
