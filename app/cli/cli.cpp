@@ -12,6 +12,7 @@
 #include "app/cli/incident_cmd.hpp"
 #include "app/cli/kit_cmd.hpp"
 #include "forensics/case/incident.hpp"
+#include "forensics/core/provenance.hpp"
 #include "forensics/i18n/catalogue.hpp"
 #include "forensics/integrity/kit_key.hpp"
 #if SHODO_HAVE_GUI
@@ -48,8 +49,6 @@ int print_status(const Globals& g) {
 }
 
 }  // namespace
-
-std::string tool_version_string() { return std::string(SHODO_VERSION) + " (" + SHODO_GIT_COMMIT + ")"; }
 
 int run(int argc, char** argv) {
   i18n::set_lang(i18n::lang_from_environment());

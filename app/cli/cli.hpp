@@ -24,8 +24,6 @@ struct Globals {
 
 // Prints an error in the current language to stderr and returns its exit code.
 int report_error(const Error& e);
-// "0.1.0 (abcdef123456)".
-std::string tool_version_string();
 // Prints a line in the current language (catalogue key) to stdout.
 void say(const std::string& text);
 

@@ -8,6 +8,7 @@
 
 #include "forensics/acquire/devices.hpp"
 #include "forensics/case/incident.hpp"
+#include "forensics/core/provenance.hpp"
 #include "forensics/i18n/catalogue.hpp"
 
 // JSON document printed by `shodo devices --json` (format "shodo-devices", version 1):

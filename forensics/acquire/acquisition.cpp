@@ -695,7 +695,7 @@ struct Job {
       evidence::Acquisition a;
       a.method = sinfo.block_device ? "dead-physical" : "copy";
       a.tool_name = "shodo";
-      a.tool_version = tool_version() + " (" + tool_commit() + ")";
+      a.tool_version = tool_version_string();
       a.kit_version = tool_version();
       a.write_protection = R.write_protection;
       a.source_device_path = req.source.string();

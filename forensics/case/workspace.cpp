@@ -85,8 +85,7 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const WorkspaceOptions& opt
 }
 
 Status Workspace::record_app_start() {
-  auto e = m_log->append_system("app_start", "アプリ起動 / app started: shodo " + tool_version() + " (" + tool_commit() +
-                                                 "), host " + host_name());
+  auto e = m_log->append_system("app_start", "アプリ起動 / app started: shodo " + tool_version_string() + ", host " + host_name());
   if (!e) return e.error();
   return ok_status();
 }

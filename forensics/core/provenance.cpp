@@ -5,10 +5,13 @@
 #include <pango/pango.h>
 #include <sys/utsname.h>
 
+#include "shodo_commit.hpp"  // generated at build time: SHODO_GIT_COMMIT
+
 namespace shodo {
 
 std::string tool_version() { return SHODO_VERSION; }
 std::string tool_commit() { return SHODO_GIT_COMMIT; }
+std::string tool_version_string() { return tool_version() + " (" + tool_commit() + ")"; }
 
 std::string host_name() {
   utsname u{};

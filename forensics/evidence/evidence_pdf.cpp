@@ -24,17 +24,11 @@
 #include "forensics/i18n/catalogue.hpp"
 #include "forensics/integrity/digest.hpp"
 #include "forensics/report/csv_writer.hpp"
+#include "forensics/core/provenance.hpp"
 #include "forensics/report/pdf_canvas.hpp"
 #include "forensics/report/pdf_page_frame.hpp"
 #include "forensics/report/pdf_table.hpp"
 #include "forensics/report/pdf_table_document.hpp"
-
-#ifndef SHODO_VERSION
-#define SHODO_VERSION "dev"
-#endif
-#ifndef SHODO_GIT_COMMIT
-#define SHODO_GIT_COMMIT "unknown"
-#endif
 
 namespace shodo::evidence {
 namespace fs = std::filesystem;
@@ -46,7 +40,7 @@ using pdf::fill_in;
 
 namespace {
 
-constexpr const char* k_tool = "Shodo " SHODO_VERSION " (" SHODO_GIT_COMMIT ")";
+std::string tool_label() { return "Shodo " + tool_version_string(); }
 constexpr double k_mm = pdf::k_pt_per_mm;
 
 // ---------------------------------------------------------------------------------------
@@ -147,7 +141,7 @@ std::string footer_line(const OutputInfo& info, const Text& t) {
   return fill_in(t("evidence.footer.export"), {{"time", format_jst_display(info.created_utc_ns)},
                                               {"who", or_dash(info.created_by)},
                                               {"kit", or_dash(info.kit_id)},
-                                              {"tool", k_tool},
+                                              {"tool", tool_label()},
                                               {"lines", std::to_string(info.register_lines)},
                                               {"hash", info.register_head_hash.empty() ? "—" : info.register_head_hash.substr(0, 16)}});
 }
@@ -155,7 +149,7 @@ std::string footer_line(const OutputInfo& info, const Text& t) {
 pdf::PdfMetadata metadata(const std::string& title, const OutputInfo& info) {
   pdf::PdfMetadata m;
   m.title = title;
-  m.creator = k_tool;
+  m.creator = tool_label();
   if (info.created_utc_ns != 0) m.create_date = format_rfc3339_jst(info.created_utc_ns);
   return m;
 }

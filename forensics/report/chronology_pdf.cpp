@@ -23,18 +23,11 @@
 #include "forensics/core/atomic_file.hpp"
 #include "forensics/core/clock.hpp"
 #include "forensics/i18n/catalogue.hpp"
+#include "forensics/core/provenance.hpp"
 #include "forensics/report/pdf_canvas.hpp"
 #include "forensics/report/pdf_page_frame.hpp"
 #include "forensics/report/pdf_table.hpp"
 #include "forensics/report/pdf_table_document.hpp"
-
-// CMake defines these on shodo_core; the fallbacks keep a stand-alone syntax check working.
-#ifndef SHODO_VERSION
-#define SHODO_VERSION "dev"
-#endif
-#ifndef SHODO_GIT_COMMIT
-#define SHODO_GIT_COMMIT "unknown"
-#endif
 
 namespace shodo::report {
 namespace {
@@ -50,7 +43,7 @@ using pdf::Cell;
 using pdf::fill_in;
 using pdf::Strike;
 
-constexpr const char* k_tool = "Shodo " SHODO_VERSION " (" SHODO_GIT_COMMIT ")";
+std::string tool_label() { return "Shodo " + tool_version_string(); }
 constexpr double k_note_scale = 0.88;          // secondary lines inside a cell
 constexpr double k_blank_row_pt = 8.5 * pdf::k_pt_per_mm;  // hand-writing needs ≥ 8 mm lines
 constexpr int k_max_blank_sheets = 999;
@@ -397,7 +390,7 @@ pdf::FooterSpec footer_for(const RowContext& rc, const std::vector<const Entry*>
                                                      {"who", or_dash(doc.exported_by)},
                                                      {"kit", or_dash(doc.kit_id)},
                                                      {"fingerprint", or_dash(doc.key_fingerprint)},
-                                                     {"tool", k_tool}}));
+                                                     {"tool", tool_label()}}));
   struct Range {
     std::string device;
     std::int64_t first = 0, last = 0;
@@ -484,7 +477,7 @@ Status write_pdf(Result<std::string> bytes, const std::filesystem::path& out) {
 pdf::PdfMetadata metadata(const std::string& title, std::int64_t created_ns) {
   pdf::PdfMetadata m;
   m.title = title;
-  m.creator = k_tool;
+  m.creator = tool_label();
   // A fixed creation date (the export time) keeps two exports of the same record comparable.
   if (created_ns != 0) m.create_date = format_rfc3339_jst(created_ns);
   return m;
