@@ -154,9 +154,12 @@ EOF
   fi
   sync
   say "verifying the system part ($((sys/1048576)) MiB) ..."
+  # Everything before the evidence partition must equal the image, except the partition-table
+  # entry of SHODO-CASES (bytes 478-493), which now spans the rest of the stick: compare the boot
+  # code and the entries of partitions 1 and 2 (bytes 0-477), and everything after sector 0.
   local want got
-  want=$(head -c "$sys" "$img" | tail -c +513 | sha256sum | cut -d' ' -f1)
-  got=$(head -c "$sys" "$dev" | tail -c +513 | sha256sum | cut -d' ' -f1)
+  want=$( { head -c 478 "$img"; head -c "$sys" "$img" | tail -c +513; } | sha256sum | cut -d' ' -f1)
+  got=$( { head -c 478 "$dev"; head -c "$sys" "$dev" | tail -c +513; } | sha256sum | cut -d' ' -f1)
   [ "$want" = "$got" ] || die "書き込んだ内容がイメージと一致しません" "what was written differs from the image" 4
   partx -u "$dev" 2>/dev/null || true
   say "done: $dev holds the kit; evidence partition SHODO-CASES $((sectors/2048)) MiB ($EV_FS)"
@@ -208,8 +211,21 @@ fi
 export SOURCE_DATE_EPOCH
 stage "image $NAME, SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH, squashfs $COMP, evidence $EV_FS ${EV_MB} MiB"
 
-# Package list of image/packages without comments, sorted (also the cache key).
-PKGS=$(sed 's/#.*//' "$ROOT/image/packages" | tr -s ' \t' '\n' | sed '/^$/d' | LC_ALL=C sort -u)
+# The runtime libraries of `shodo` (ldd + dpkg -S on this Debian 12 build host) join the package
+# list, so the cached base already holds them and a new library in the app needs no edit here.
+stage "app runtime libraries (ldd + dpkg -S)"
+libs=$(ldd "$BINARY" | awk '/=> \//{print $3}' | sort -u)
+deps=""
+for l in $libs; do
+  p=$(dpkg -S "$l" 2>/dev/null | head -1 | cut -d: -f1) \
+    || p=$(dpkg -S "$(readlink -f "$l")" 2>/dev/null | head -1 | cut -d: -f1) \
+    || p=$(dpkg -S "${l#/usr}" 2>/dev/null | head -1 | cut -d: -f1) \
+    || die "ライブラリ $l のパッケージが見つかりません" "no Debian package owns $l" 1
+  deps="$deps $p"
+done
+
+# Packages of image/packages without comments plus the app's libraries, sorted (also the cache key).
+PKGS=$( { sed 's/#.*//' "$ROOT/image/packages"; echo $deps; } | tr -s ' \t' '\n' | sed '/^$/d' | LC_ALL=C sort -u)
 KEY=$(printf '%s\n' "recipe=$BASE_RECIPE" "suite=$SUITE" "mirror=$MIRROR" "security=$SECURITY_MIRROR" $PKGS | sha256sum | cut -c1-16)
 BASE=$CACHE/base-$KEY
 mkdir -p "$CACHE/debs" "$CACHE/archives/partial" "$WORK" "$OUT"
@@ -271,46 +287,61 @@ else
   stage "base chroot $KEY from cache"
 fi
 
-stage "work chroot: copy of the base"
+# The work chroot is the base with a writable layer on top (overlayfs: instant, and the base stays
+# untouched); where overlayfs is not available (e.g. nested in some containers), a full copy.
+stage "work chroot: base + writable layer"
 C=$WORK/chroot
-if [ -d "$C" ]; then
-  for m in dev/pts dev sys proc; do umount -l "$C/$m" 2>/dev/null || true; done
-  rm -rf --one-file-system "$C"
+release_work() {
+  local m
+  for m in var/cache/apt/archives dev/pts dev sys proc; do umount -l "$C/$m" 2>/dev/null || true; done
+  if mountpoint -q "$C" 2>/dev/null; then umount -l "$C" || die "$C をアンマウントできません" "cannot unmount $C" 1; fi
+}
+trap 'unmount_all; release_work' EXIT
+release_work
+rm -rf --one-file-system "$C" "$WORK/upper" "$WORK/ovl-work"
+mkdir -p "$C" "$WORK/upper" "$WORK/ovl-work"
+if mount -t overlay overlay -o "lowerdir=$BASE,upperdir=$WORK/upper,workdir=$WORK/ovl-work" "$C" 2>/dev/null; then
+  say "work chroot: overlayfs over $BASE"
+else
+  say "work chroot: overlayfs not available, copying the base"
+  rmdir "$C"; cp -a --reflink=auto "$BASE" "$C"
 fi
-cp -a --reflink=auto "$BASE" "$C"
 chroot_mount "$C"
-
-stage "app runtime libraries (ldd + dpkg -S)"
-libs=$(ldd "$BINARY" | awk '/=> \//{print $3}' | sort -u)
-deps=""
-for l in $libs; do
-  p=$(dpkg -S "$l" 2>/dev/null | head -1 | cut -d: -f1) \
-    || p=$(dpkg -S "$(readlink -f "$l")" 2>/dev/null | head -1 | cut -d: -f1) \
-    || p=$(dpkg -S "${l#/usr}" 2>/dev/null | head -1 | cut -d: -f1) \
-    || die "ライブラリ $l のパッケージが見つかりません" "no Debian package owns $l" 1
-  deps="$deps $p"
-done
-deps=$(echo $deps | tr ' ' '\n' | LC_ALL=C sort -u | tr '\n' ' ')
-mount --bind "$CACHE/archives" "$C/var/cache/apt/archives"; MOUNTED+=("$C/var/cache/apt/archives")
-# shellcheck disable=SC2086
-in_chroot "$C" env INITRD=No apt-get install -y -q --no-install-recommends $APT_OPTS $deps >"$WORK/apt-deps.log" 2>&1 \
-  || { tail -20 "$WORK/apt-deps.log" >&2; die "shodo の実行時ライブラリを導入できません" "cannot install the runtime libraries of shodo" 1; }
-umount -l "$C/var/cache/apt/archives"; unset 'MOUNTED[${#MOUNTED[@]}-1]'
+KVER=$(ls "$C/usr/lib/modules" | head -1)
 
 stage "overlay, app, hooks"
 cp -a "$ROOT/image/overlay/." "$C/"
-install -D -m 0755 "$BINARY" "$C/usr/bin/shodo"
+install -D -m 0755 -s "$BINARY" "$C/usr/bin/shodo"     # stripped: a RelWithDebInfo binary (CI) carries ~100 MB of debug info
 in_chroot "$C" /usr/bin/shodo --version >/dev/null || die "shodo がイメージ内で起動しません（ライブラリ不足）" "shodo does not run inside the image (missing libraries)" 1
+# The initramfs (hook 80; several minutes, it spawns thousands of processes) depends only on the
+# base (its package list and the versions actually installed), image/ and this script: it is
+# cached under a key of exactly those. Its file times are clamped to the kernel package's date
+# (SHODO_INITRD_EPOCH, not SOURCE_DATE_EPOCH), so it does not depend on the commit time: a cached
+# initramfs and a freshly made one are the same bytes.
+INITRD_EPOCH=$(stat -c %Y "$BASE/boot/vmlinuz-$KVER")
+IKEY=$( { echo "$KEY $KVER $INITRD_EPOCH"; sha256sum < "$BASE/var/lib/dpkg/status"; sha256sum < "$ROOT/build-usb.sh";
+          tar -C "$ROOT/image" --sort=name --mtime=@0 --numeric-owner --owner=0 --group=0 -cf - overlay hooks | sha256sum; } \
+        | sha256sum | cut -c1-16)
+INITRD_CACHE=$CACHE/initrd-$IKEY.img
+INITRD_CACHED=0
+if [ -s "$INITRD_CACHE" ]; then
+  install -m 0644 "$INITRD_CACHE" "$C/boot/initrd.img-$KVER"; INITRD_CACHED=1
+fi
 for h in $(cd "$ROOT/image/hooks" && ls -- *.sh | LC_ALL=C sort); do
   stage "hook $h"
   install -m 0755 "$ROOT/image/hooks/$h" "$C/tmp/$h"
-  in_chroot "$C" env SHODO_VERSION="$VERSION" SHODO_COMMIT="$COMMIT" /bin/sh -e "/tmp/$h" >"$WORK/hook-$h.log" 2>&1 \
+  in_chroot "$C" env SHODO_VERSION="$VERSION" SHODO_COMMIT="$COMMIT" SHODO_INITRD_CACHED="$INITRD_CACHED" \
+      SHODO_INITRD_EPOCH="$INITRD_EPOCH" /bin/sh -e "/tmp/$h" >"$WORK/hook-$h.log" 2>&1 \
     || { tail -20 "$WORK/hook-$h.log" >&2; die "フック $h が失敗しました" "hook $h failed" 1; }
   rm -f "$C/tmp/$h"
 done
+[ -s "$C/boot/initrd.img-$KVER" ] || die "initramfs がありません" "no initramfs was made" 1
+if [ $INITRD_CACHED = 0 ]; then
+  cp "$C/boot/initrd.img-$KVER" "$INITRD_CACHE.tmp" && mv "$INITRD_CACHE.tmp" "$INITRD_CACHE"
+  ls -t "$CACHE"/initrd-*.img 2>/dev/null | tail -n +4 | xargs -r rm -f
+fi
 
 stage "manifest"
-KVER=$(ls "$C/usr/lib/modules" | head -1)
 mkdir -p "$C/usr/share/shodo"
 in_chroot "$C" dpkg-query -W -f='${Package}\t${Version}\t${Architecture}\t${db:Status-Status}\n' > "$WORK/packages.tsv"
 python3 - "$WORK/packages.tsv" "$C/usr/share/shodo/kit-manifest.json" "$VERSION" "$COMMIT" "$SOURCE_DATE_EPOCH" \
@@ -346,8 +377,13 @@ rm -rf "$I" "$WORK/esp" "$WORK/efi.img"; mkdir -p "$I/live" "$I/boot/grub/i386-p
 cp "$C/boot/vmlinuz-$KVER" "$I/live/vmlinuz"
 cp "$C/boot/initrd.img-$KVER" "$I/live/initrd.img"
 if [ "$COMP" = xz ]; then compopt=(-comp xz -Xbcj x86); else compopt=(-comp zstd -Xcompression-level 3); fi
-mksquashfs "$C" "$I/live/filesystem.squashfs" -noappend "${compopt[@]}" -wildcards -e 'boot/*' \
-  -mkfs-time "$SOURCE_DATE_EPOCH" -all-time "$SOURCE_DATE_EPOCH" -quiet -no-progress 2>&1 \
+# SOURCE_DATE_EPOCH in the environment makes mksquashfs use it as the creation time and clamp every
+# newer file time to it (it refuses -mkfs-time/-all-time then). Not -all-time: the fontconfig
+# caches made in the base hold the font directories' times, and a changed time makes every
+# process rescan all fonts (most likely why the Shodo window took 13 min to appear under TCG with
+# -all-time).
+# -e takes every argument after it, so it comes last.
+mksquashfs "$C" "$I/live/filesystem.squashfs" -noappend "${compopt[@]}" -wildcards -quiet -no-progress -e 'boot/*' 2>&1 \
   | grep -v 'Unrecognised xattr prefix' >&2 || true
 [ -s "$I/live/filesystem.squashfs" ] || die "squashfs を作れませんでした" "mksquashfs failed" 1
 
@@ -363,22 +399,46 @@ cp /usr/lib/shim/shimx64.efi.signed "$WORK/esp/EFI/boot/bootx64.efi"
 cp /usr/lib/shim/mmx64.efi.signed "$WORK/esp/EFI/boot/mmx64.efi"
 cp /usr/lib/grub/x86_64-efi-signed/gcdx64.efi.signed "$WORK/esp/EFI/boot/grubx64.efi"
 cp "$ROOT/image/boot/grub-esp.cfg" "$WORK/esp/boot/grub/grub.cfg"
-# Every file of the system partition, hashed; the system hash is the hash of this list.
-(cd "$I" && find . -type f ! -path ./live/SHA256SUMS | sed 's#^\./##' | LC_ALL=C sort | xargs sha256sum) > "$WORK/SHA256SUMS"
-mv "$WORK/SHA256SUMS" "$I/live/SHA256SUMS"
-SYSTEM_SHA=$(sha256sum "$I/live/SHA256SUMS" | cut -d' ' -f1)
-find "$I" "$WORK/esp" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+find "$WORK/esp" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 mkfs.vfat -C --invariant -n SHODO_ESP "$WORK/efi.img" 8192 >/dev/null
 mcopy -m -s -i "$WORK/efi.img" "$WORK/esp/EFI" "$WORK/esp/boot" ::/
 ISO=$OUT/$NAME.iso IMG=$OUT/$NAME.img
 rm -f "$ISO" "$IMG"
-xorriso -as mkisofs -r -V SHODO_KIT -J -joliet-long -iso-level 3 \
-  --modification-date="$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y%m%d%H%M%S00)" \
-  --grub2-mbr /usr/lib/grub/i386-pc/boot_hybrid.img -partition_offset 16 --mbr-force-bootable \
-  -append_partition 2 0xef "$WORK/efi.img" \
-  -c boot/grub/boot.cat -b boot/grub/bios.img -no-emul-boot -boot-load-size 4 -boot-info-table --grub2-boot-info \
-  -eltorito-alt-boot -e --interval:appended_partition_2:all:: -no-emul-boot \
-  -o "$ISO" "$I" 2>"$WORK/xorriso.log" || { tail -20 "$WORK/xorriso.log" >&2; die "xorriso に失敗しました" "xorriso failed" 1; }
+# Every file of the system partition, hashed; the system hash is the hash of this list.
+list_medium() {
+  (cd "$I" && find . -type f ! -path ./live/SHA256SUMS | sed 's#^\./##' | LC_ALL=C sort | xargs sha256sum) > "$WORK/SHA256SUMS"
+  mv "$WORK/SHA256SUMS" "$I/live/SHA256SUMS"
+}
+make_iso() {
+  find "$I" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+  rm -f "$ISO"
+  xorriso -as mkisofs -r -V SHODO_KIT -J -joliet-long -iso-level 3 \
+    --modification-date="$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y%m%d%H%M%S00)" \
+    --grub2-mbr /usr/lib/grub/i386-pc/boot_hybrid.img -partition_offset 16 --mbr-force-bootable \
+    -append_partition 2 0xef "$WORK/efi.img" \
+    -c boot/grub/boot.cat -b boot/grub/bios.img -no-emul-boot -boot-load-size 4 -boot-info-table --grub2-boot-info \
+    -eltorito-alt-boot -e --interval:appended_partition_2:all:: -no-emul-boot \
+    -o "$ISO" "$I" 2>"$WORK/xorriso.log" || { tail -20 "$WORK/xorriso.log" >&2; die "xorriso に失敗しました" "xorriso failed" 1; }
+}
+medium_file() { rm -f "$2"; xorriso -osirrox on -indev "$ISO" -extract "$1" "$2" >/dev/null 2>&1 || die "ISO から $1 を取り出せません" "cannot extract $1 from the ISO" 1; }
+list_medium
+make_iso
+# xorriso writes the El Torito boot-info table and GRUB's own boot info into boot/grub/bios.img as
+# it lays out the ISO, so the file on the medium differs from the one listed. List the file as it
+# is on the medium and make the ISO again: same names and sizes give the same layout, so the
+# patched bytes are the same (checked below) and every listed hash is the medium's.
+medium_file /boot/grub/bios.img "$WORK/bios.img"
+if ! cmp -s "$WORK/bios.img" "$I/boot/grub/bios.img"; then
+  cp "$WORK/bios.img" "$I/boot/grub/bios.img"
+  list_medium
+  make_iso
+  medium_file /boot/grub/bios.img "$WORK/bios2.img"
+  cmp -s "$WORK/bios.img" "$WORK/bios2.img" \
+    || die "boot/grub/bios.img が ISO ごとに変わります（SHA256SUMS と一致しません）" "boot/grub/bios.img differs between ISO passes (it would not match SHA256SUMS)" 1
+fi
+medium_file /live/SHA256SUMS "$WORK/sums-on-medium"
+cmp -s "$WORK/sums-on-medium" "$I/live/SHA256SUMS" || die "ISO 内の SHA256SUMS が違います" "live/SHA256SUMS on the ISO differs" 1
+SYSTEM_SHA=$(sha256sum "$I/live/SHA256SUMS" | cut -d' ' -f1)
 
 stage "USB image with the evidence partition SHODO-CASES ($EV_FS, $EV_MB MiB)"
 cp --reflink=auto "$ISO" "$IMG"

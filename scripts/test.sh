@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install, build with warnings as errors, and run every test through ctest;
-# then the unit tests once more under ASan+UBSan.
+# then the unit tests once more under ASan+UBSan; then build the live image and boot it in QEMU.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 shodo_install_packages $SHODO_BUILD_PKGS $SHODO_TEST_PKGS
@@ -10,4 +10,13 @@ shodo_build "$SHODO_ROOT/build/test" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHODO_W
 shodo_build "$SHODO_ROOT/build/asan" -DCMAKE_BUILD_TYPE=Debug -DSHODO_WERROR=ON -DSHODO_SANITIZE=ON -DSHODO_BUILD_GUI=OFF
 (cd "$SHODO_ROOT/build/asan" && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$SHODO_ROOT/tests/lsan.supp:print_suppressions=0" \
    ctest --output-on-failure -j"$jobs" -L unit)
+# The bootable kit (issue 4): the live image built from this tree (with the binary just tested,
+# stripped) and booted under QEMU: BIOS USB stick with the display, UEFI CD, UEFI with Secure Boot
+# enforced, then `build-usb.sh --write` onto a loop device. docs/usb-image.*.md §10.
+if [ "${SHODO_SKIP_IMAGE:-0}" = 1 ]; then
+  echo "shodo: SHODO_SKIP_IMAGE=1: the image build and smoke test were NOT run"
+else
+  "$SHODO_ROOT/build-usb.sh" --fast --binary "$SHODO_ROOT/build/test/shodo"
+  SHODO_SMOKE_TIMEOUT=${SHODO_SMOKE_TIMEOUT:-900} "$SHODO_ROOT/tests/image/smoke.sh" --only display,uefi,secureboot,write
+fi
 echo "shodo: all tests passed"

@@ -149,7 +149,7 @@ def main() -> int:
     if a.display:
         term = re.search(r"^ST-TERMINAL: (.*)$", raw, re.M)
         t = term.group(1) if term else "<missing>"
-        check(t.startswith("window=yes") and "Shodo terminal" in t,
+        check(t.startswith("window=yes") and "Shodo terminal" in t and "focus-in-terminal=yes" in t,
               "Ctrl+Alt+T opens the terminal and it has the keyboard focus", t)
 
     print(f"  {'PASS' if failures == 0 else 'FAIL'}: {failures} failed check(s)")
