@@ -223,15 +223,21 @@ Preflight preflight(const AcquireRequest& req, const fs::path& case_root) {
     return p;
   }
   if (block) {
-    if (::geteuid() != 0)
-      add(p, "source_ro", false, true, "装置を読み取り専用に設定するには root 権限が必要です",
-          "setting the device read-only (BLKROSET) needs root");
     ListOptions lo;
     lo.case_root = case_root;
     auto dev = describe_device(req.source, lo);
     if (!dev) {
       add(p, "source_device", false, true, dev.error().ja, dev.error().en);
       return p;
+    }
+    if (::geteuid() != 0) {
+      if (dev->read_only)
+        add(p, "source_ro", true, true, "装置はすでに読み取り専用です（カーネルの ro フラグ）",
+            "the device is already read-only (kernel ro flag)");
+      else
+        add(p, "source_ro", false, true,
+            "装置が書き込み可能です。読み取り専用に設定するには root 権限が必要です（キットで起動した PC ではすべての装置が読み取り専用です）",
+            "the device is writable; setting it read-only (BLKROSET) needs root (the booted kit makes every device read-only)");
     }
     p.source_size = dev->size_bytes;
     p.sector_size = dev->logical_sector;
@@ -650,8 +656,11 @@ struct Job {
     R.source_size = sinfo.size;
     R.sector_size = sinfo.logical_sector;
     R.format = req.format;
-    R.write_protection = sinfo.block_device ? "kernel read-only (BLKROSET) set before reading; opened O_RDONLY"
-                                            : "image file opened O_RDONLY";
+    R.write_protection = !sinfo.block_device ? "image file opened O_RDONLY"
+                         : sinfo.read_only_set
+                             ? "kernel read-only (BLKROSET) set before reading; opened O_RDONLY"
+                             : "kernel read-only flag already set (confirmed with BLKROGET before reading; this user "
+                               "may not change it); opened O_RDONLY";
     if (!req.write_blocker.empty()) R.write_protection = "hardware write blocker: " + req.write_blocker + "; " + R.write_protection;
     if (req.allow_mounted_rw && !req.override_reason.empty())
       R.deviations.push_back("source was mounted read-write; operator override: " + req.override_reason);

@@ -839,9 +839,13 @@ void mark_exclusions(const ListOptions& o, const Scan& s, std::vector<BlockDevic
       d.is_kit_boot_medium = true;
       add_exclusion(d, "kit_boot_medium");
     }
+    // A volume labelled SHODO-CASES is a kit's case volume only while it is mounted (in use). An
+    // unmounted one — a host disk that happens to carry the label, or one labelled so to hide it
+    // from imaging — is offered like any other: the kit's own stick and case volume are already
+    // known as the boot medium and the disk holding the case root.
     bool labelled = d.fs_label == k_case_volume_label;
     for (const auto& p : d.partitions) labelled = labelled || p.fs_label == k_case_volume_label;
-    if (labelled) {
+    if (labelled && !d.mounts.empty()) {
       d.is_kit_boot_medium = true;
       add_exclusion(d, "kit_case_volume");
     }

@@ -183,15 +183,23 @@ Result<std::unique_ptr<Source>> open_source(const fs::path& path, SourceInfo* in
   if (info.block_device) {
     int ro = 0;
     if (::ioctl(fd, BLKROGET, &ro) == 0) info.was_read_only = ro != 0;
+    // BLKROSET needs CAP_SYS_ADMIN. An unprivileged user (the booted kit's kiosk user) may go on
+    // only when the kernel flag is already set (the kit's udev rule sets it on every device as it
+    // appears): either way no byte is read before BLKROGET confirms the device is read-only.
     int one = 1;
-    if (::ioctl(fd, BLKROSET, &one) != 0 || ::ioctl(fd, BLKROGET, &ro) != 0 || ro == 0) {
-      const int err = errno;
+    const bool set = ::ioctl(fd, BLKROSET, &one) == 0;
+    int set_err = set ? 0 : errno;
+    ro = 0;
+    if ((!set && !info.was_read_only) || ::ioctl(fd, BLKROGET, &ro) != 0 || ro == 0) {
+      if (set_err == 0) set_err = errno != 0 ? errno : EPERM;
       ::close(fd);
-      return make_errno_error(ErrorCode::io_error, err,
-                              "読み取り元を読み取り専用にできません（root で実行してください）: " + path.string(),
-                              "cannot set the source read-only (run as root): " + path.string());
+      return make_errno_error(ErrorCode::io_error, set_err,
+                              "読み取り元を読み取り専用にできません（root で実行するか、先に読み取り専用にしてください。"
+                              "キットで起動した PC ではすべての装置が読み取り専用です）: " + path.string(),
+                              "cannot set the source read-only (run as root, or make it read-only first; "
+                              "the booted kit makes every device read-only): " + path.string());
     }
-    info.read_only_set = true;
+    info.read_only_set = set;
     std::uint64_t bytes = 0;
     int lss = 512;
     unsigned int pss = 512;

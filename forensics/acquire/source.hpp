@@ -45,7 +45,8 @@ struct SourceInfo {
   std::uint32_t logical_sector = 512;
   std::uint32_t physical_sector = 512;
   bool was_read_only = false;      // BLKROGET before we set it
-  bool read_only_set = false;      // BLKROSET succeeded (block devices)
+  bool read_only_set = false;      // BLKROSET succeeded (block devices); false when the flag was
+                                   // already set and this user may not set it (BLKROGET confirmed)
 };
 
 // Opens path read-only. For a block device: BLKROSET(1) first (and checked with BLKROGET),

@@ -4,8 +4,9 @@
 #  - listing (also with --hpa --smart) never writes: the backing file's SHA-256 is unchanged;
 #  - every device carries a badge: [RW ...] until it is read-only, [RO] after;
 #  - a device mounted read-write shows the mount and acquisition refuses it unless overridden
-#    with a reason; the disk that holds the case root and a volume labelled SHODO-CASES are
-#    never offered and acquisition refuses them;
+#    with a reason; the disk that holds the case root and a mounted volume labelled SHODO-CASES
+#    (a kit's case volume in use) are never offered and acquisition refuses them; an unmounted
+#    SHODO-CASES volume (a host disk with that label) is offered: a label cannot hide a disk;
 #  - an unknown device is a clear error in Japanese and English with a non-zero exit.
 # Needs root and losetup. Exit 77 = skipped.
 set -u
@@ -98,13 +99,19 @@ SHODO_CASE_ROOT=$T/m/cases "$BIN" acquire "$L2" --dest "$T/out" --name c --prefl
 grep -qi "case root" "$T/pf4.out" || { cat "$T/pf4.out"; fail "the refusal must name the case root"; }
 umount "$T/m"
 
-# --- a volume labelled SHODO-CASES (the kit's case volume) is never offered ----------------------
+# --- a volume labelled SHODO-CASES: a kit's case volume while mounted, else an ordinary disk -------
 truncate -s 64M "$T/kit.img" && mkfs.ext4 -q -L SHODO-CASES "$T/kit.img" || fail "mkfs SHODO-CASES"
 L3=$(attach "$T/kit.img") || fail "losetup kit"
 LOOPS+=("$L3")
+"$BIN" --json devices "$L3" >"$T/d3u.json" || fail "devices (unmounted SHODO-CASES)"
+[ "$(field 'd["offered"]' <"$T/d3u.json")" = True ] || fail "an unmounted SHODO-CASES volume must be offered"
+mount -o ro "$L3" "$T/m" || fail "mount SHODO-CASES"
 "$BIN" --json devices "$L3" >"$T/d3.json" || fail "devices (kit volume)"
-[ "$(field 'd["offered"]' <"$T/d3.json")" = False ] || fail "SHODO-CASES must not be offered"
+[ "$(field 'd["offered"]' <"$T/d3.json")" = False ] || fail "a mounted SHODO-CASES must not be offered"
 field 'd["excluded"]' <"$T/d3.json" | grep -q kit_case_volume || fail "exclusion reason kit_case_volume"
+"$BIN" acquire "$L3" --dest "$T/out" --name k --preflight-only >"$T/pf5.out" 2>&1
+[ $? -ne 0 ] && grep -q "case volume in use" "$T/pf5.out" || { cat "$T/pf5.out"; fail "acquiring a mounted SHODO-CASES must be refused"; }
+umount "$T/m"
 
 # --- an unknown device ----------------------------------------------------------------------------
 "$BIN" devices /dev/shodo-no-such-disk >"$T/u.out" 2>&1

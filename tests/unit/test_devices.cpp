@@ -522,15 +522,30 @@ TEST_CASE("listing a fake sysfs: mounts through partitions and dm holders, exclu
   CHECK(vdb.excluded_codes == std::vector<std::string>{"case_root"});
   CHECK(vdb.excluded_reason_en == "this disk holds the case root");
 
+  // Labelled SHODO-CASES but not mounted: a host disk like any other, offered (a label must not
+  // hide a disk from imaging).
   const auto& sdd = by_name(*r, "sdd");
-  CHECK(sdd.is_kit_boot_medium);
-  CHECK(sdd.excluded_codes == std::vector<std::string>{"kit_case_volume"});
+  CHECK_FALSE(sdd.is_kit_boot_medium);
+  CHECK(sdd.offered());
   CHECK(sdd.mounts.empty());
 
   CHECK(by_name(*r, "sdc").excluded_codes == std::vector<std::string>{"no_medium"});
   CHECK(by_name(*r, "loop2").excluded_codes == std::vector<std::string>{"kit_loop"});
   CHECK(by_name(*r, "loop2").mounts.size() == 1);
   CHECK(by_name(*r, "loop0").offered());
+
+  SECTION("a SHODO-CASES volume that is mounted is a kit's case volume in use: not offered") {
+    const fs::path mi = f.dir.path() / "proc" / "self" / "mountinfo";
+    std::string text = read_bytes(mi);
+    text += "44 26 8:48 / /media/SHODO-CASES rw,relatime shared:44 - ext4 /dev/sdd rw\n";
+    write_bytes(mi, text);
+    auto r2 = list_block_devices(f.options());
+    REQUIRE(r2.ok());
+    const auto& sdd2 = by_name(*r2, "sdd");
+    CHECK(sdd2.is_kit_boot_medium);
+    CHECK(sdd2.excluded_codes == std::vector<std::string>{"kit_case_volume"});
+    CHECK(sdd2.excluded_reason_en == "this is a kit's case volume in use (label SHODO-CASES, mounted)");
+  }
 
   SECTION("without a case root nothing is excluded for it") {
     ListOptions o = f.options();
