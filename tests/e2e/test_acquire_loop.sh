@@ -102,7 +102,8 @@ rc=$?
 rm -f "$T/out/TEST-20261124-01-E004.raw"
 
 # --- a tampered image is caught ---------------------------------------------------------------
-printf 'X' | dd of="$T/out/disk.raw" bs=1 seek=4096 conv=notrunc 2>/dev/null
+# Flip every bit of one byte (writing a fixed byte over random data left it unchanged 1 time in 256).
+python3 -c 'import sys; f=open(sys.argv[1],"r+b"); f.seek(4096); b=f.read(1); f.seek(4096); f.write(bytes([b[0]^0xff]))' "$T/out/disk.raw"
 "$BIN" verify-image "$T/out/disk.raw" >"$T/v.out" 2>&1
 [ $? -eq 4 ] || { cat "$T/v.out"; fail "verify-image must exit 4 on a changed image"; }
 grep -q MISMATCH "$T/v.out" || fail "verify-image must say MISMATCH"
