@@ -2,7 +2,7 @@
 """Assertions on the report the booted kit printed on its serial console (shodo-test-report).
 
 check_report.py LOG --firmware bios|uefi|secureboot --media usb|cd --system-sha256 HEX
-                    --internal-serial SERIAL [--display]
+                    --internal-serial SERIAL [--internal-sha256 HEX] [--dest] [--display]
 Prints one line per check ("ok  …" / "FAIL …") and exits 1 if any check failed.
 The report format is defined by image/overlay/usr/local/sbin/shodo-test-report.
 """
@@ -20,6 +20,8 @@ def main() -> int:
     ap.add_argument("--system-sha256", required=True)
     ap.add_argument("--internal-serial", required=True)
     ap.add_argument("--display", action="store_true")
+    ap.add_argument("--internal-sha256", default="", help="SHA-256 of the internal disk: the in-kit acquisition must match")
+    ap.add_argument("--dest", action="store_true", help="a destination disk (serial SHODO-DEST) was attached")
     a = ap.parse_args()
 
     raw = open(a.log, "rb").read().decode("utf-8", "replace").replace("\r", "")
@@ -132,6 +134,23 @@ def main() -> int:
               "evidence partition SHODO-CASES mounted read-write and writable by shodo", ev)
         check(line("ST-INCIDENT:").startswith("new-rc=0 verify-rc=0"),
               "an incident was created on the evidence partition and its chronology verifies", line("ST-INCIDENT:"))
+        if a.internal_sha256:
+            acq = line("ST-ACQUIRE:")
+            check(acq.startswith("rc=0 ") and f"sha256={a.internal_sha256}" in acq,
+                  "the kiosk user imaged the internal disk onto SHODO-CASES: exit 0, SHA-256 equal to the host's", acq)
+            check("ro-after=1" in acq and "wp=[kernel read-only flag already set" in acq,
+                  "the internal disk stayed read-only; the report says the flag was already set (kit udev rule)", acq)
+        if a.dest:
+            dst = line("ST-DEST:")
+            f = dict(kv.split("=", 1) for kv in dst.split() if "=" in kv)
+            check(f.get("ro-before") == "1", "the destination disk is read-only until the operator chooses it", dst)
+            check(f.get("refuse-medium-rc") == "2", "shodo-set-writable refuses the kit's own medium (exit 2)", dst)
+            check(f.get("mount-rc") == "0" and f.get("ro-mounted") == "0"
+                  and f.get("folder", "").startswith("/media/shodo-dest/") and f.get("folder", "").endswith("/shodo-images"),
+                  "sudo shodo-set-writable --mount: the chosen disk becomes writable and is mounted for the kiosk user", dst)
+            check(f.get("acquire-rc") == "0", "the kiosk user imaged the internal disk onto the chosen destination", dst)
+            check(f.get("unmount-rc") == "0" and f.get("ro-after") == "1" and f.get("still-mounted") == "0",
+                  "--unmount: unmounted and read-only again", dst)
     else:
         check(ev == "not-mounted", "booted from optical media: no evidence partition is mounted", ev)
 

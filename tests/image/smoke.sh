@@ -13,6 +13,8 @@
 #   display     SeaBIOS, USB stick, std VGA: QEMU-monitor screendumps of the Shodo window and of the
 #               terminal opened with Ctrl+Alt+T (sent through the monitor)
 #   write       build-usb.sh --write onto a loop device: refusals, then a real write, read back
+# On the USB boots the kiosk user also images the internal disk onto SHODO-CASES with `shodo acquire`
+# and the report's SHA-256 must equal the host's hash of the disk file.
 # After every boot: the image file, the stick's system part and the internal disk have the same
 # SHA-256 as before. The "internal disk" carries a GPT with an ext4 partition labelled
 # SHODO-CASES (a decoy: only the boot stick's partition may be used) and a swap partition.
@@ -81,6 +83,9 @@ mkfs.ext4 -q -F -L SHODO-CASES -d "$W/internal-files" -E offset=$((p1s*512)) "$I
 truncate -s $((p2n*512)) "$W/swap.part"; mkswap -q "$W/swap.part" >/dev/null 2>&1 || mkswap "$W/swap.part" >/dev/null
 dd if="$W/swap.part" of="$INTERNAL" bs=512 seek="$p2s" conv=notrunc status=none; rm -f "$W/swap.part"
 INTERNAL_SHA=$(sha "$INTERNAL")
+# An external destination disk for the USB boots (serial SHODO-DEST, ext4 on the whole disk):
+# read-only until chosen, then the kit images the internal disk onto it (read back with debugfs).
+DEST=$W/dest.img
 IMG_SHA=$(sha "$IMG"); ISO_SHA=$(sha "$ISO"); IMG_SYS_SHA=$(sys_sha "$IMG")
 
 monitor() { printf '%s\n' "$1" | socat - "UNIX-CONNECT:$W/mon.sock" >/dev/null 2>&1; }
@@ -116,6 +121,14 @@ boot() {
   else
     args+=(-drive file="$INTERNAL",format=raw,if=none,id=hd -device nvme,drive=hd,serial=SHODO-INTERNAL
            -nic user,model=virtio-net-pci,restrict=on)
+  fi
+  if [ "$media" = usb ]; then
+    rm -f "$DEST"; truncate -s 256M "$DEST"; mkfs.ext4 -q -F -L EVIDENCE-DEST "$DEST"
+    if [ "$fw" = bios ]; then
+      args+=(-drive file="$DEST",format=raw,if=none,id=dest -device virtio-blk-pci,drive=dest,serial=SHODO-DEST)
+    else
+      args+=(-drive file="$DEST",format=raw,if=none,id=dest -device nvme,drive=dest,serial=SHODO-DEST)
+    fi
   fi
   rm -f "$W/serial.in"; mkfifo "$W/serial.in"
   local start; start=$(date +%s)
@@ -154,9 +167,9 @@ boot() {
   QPID=""; exec 7>&-
   echo "smoke: $name: total $(( $(date +%s) - start ))s"
   [ $reported = 1 ] || { fail "$name: no report (serial log $log)"; tail -c 3000 "$log" | tr -d '\r' | tail -40; return; }
-  local extra=(); [ "$mode" = display ] && extra=(--display)
+  local extra=(); [ "$mode" = display ] && extra=(--display); [ "$media" = usb ] && extra+=(--dest)
   python3 "$HERE/check_report.py" "$log" --firmware "$fw" --media "$media" --system-sha256 "$SYSTEM_SHA" \
-    --internal-serial SHODO-INTERNAL "${extra[@]}" || fail "$name: report checks"
+    --internal-serial SHODO-INTERNAL --internal-sha256 "$INTERNAL_SHA" "${extra[@]}" || fail "$name: report checks"
   if [ "$mode" = display ]; then
     if [ -f "$W/$name-shodo.ppm" ]; then
       python3 "$HERE/check_screenshot.py" "$W/$name-shodo.ppm" || fail "$name: screenshot checks"
@@ -167,6 +180,17 @@ boot() {
     fi
   fi
   [ "$(sha "$INTERNAL")" = "$INTERNAL_SHA" ] && echo "  ok   internal disk unchanged (SHA-256 $INTERNAL_SHA)" || fail "$name: the internal disk CHANGED"
+  if [ "$media" = usb ]; then
+    rm -f "$W/dest-internal.raw"
+    debugfs -R "dump /shodo-images/internal.raw $W/dest-internal.raw" "$DEST" >/dev/null 2>&1 || true
+    local dsum; dsum=$(debugfs -R "cat /shodo-images/internal.sha256" "$DEST" 2>/dev/null | cut -d' ' -f1)
+    if [ -f "$W/dest-internal.raw" ] && [ "$(sha "$W/dest-internal.raw")" = "$INTERNAL_SHA" ] && [ "$dsum" = "$INTERNAL_SHA" ]; then
+      echo "  ok   read back on the host: the image on the destination disk and its .sha256 equal the internal disk"
+    else
+      fail "$name: the image on the destination disk does not match the internal disk (hash file: ${dsum:-none})"
+    fi
+    rm -f "$W/dest-internal.raw" "$DEST"
+  fi
   [ "$(sha "$IMG")" = "$IMG_SHA" ] && echo "  ok   image file unchanged" || fail "$name: the image file changed"
   [ "$(sha "$ISO")" = "$ISO_SHA" ] && echo "  ok   ISO file unchanged" || fail "$name: the ISO file changed"
   if [ -n "$stick" ]; then
