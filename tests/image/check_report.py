@@ -166,6 +166,9 @@ def main() -> int:
           "Japanese locale, fonts and time zone", loc)
 
     if a.display:
+        ime = line("ST-IME-TYPED:")
+        check(ime.startswith("gui-rc=0 ") and 'to=[["本部2"]]' in ime and 'content=["日本で"]' in ime,
+              "Japanese typed through fcitx5 + Mozc into Shodo's fields in the kit session: 本部2, 日本で", ime)
         term = re.search(r"^ST-TERMINAL: (.*)$", raw, re.M)
         t = term.group(1) if term else "<missing>"
         check(t.startswith("window=yes") and "Shodo terminal" in t and "focus-in-terminal=yes" in t,
