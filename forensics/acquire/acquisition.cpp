@@ -47,6 +47,32 @@ Result<ImageFormat> parse_image_format(std::string_view s) {
                     "unknown image format: " + std::string(s) + " (choose raw, split or e01)");
 }
 
+const char* phase_name(Phase p) {
+  switch (p) {
+    case Phase::preparing: return "preparing";
+    case Phase::acquiring: return "acquiring";
+    case Phase::verifying_image: return "verifying_image";
+    case Phase::verifying_source: return "verifying_source";
+    case Phase::writing_records: return "writing_records";
+  }
+  return "preparing";
+}
+
+const char* phase_key(Phase p) {
+  switch (p) {
+    case Phase::preparing: return "acquire.phase.preparing";
+    case Phase::acquiring: return "acquire.phase.acquire";
+    case Phase::verifying_image: return "acquire.phase.verify_image";
+    case Phase::verifying_source: return "acquire.phase.verify_source";
+    case Phase::writing_records: return "acquire.phase.report";
+  }
+  return "acquire.phase.preparing";
+}
+
+Phase phase_of(int value) {
+  return value >= 1 && value <= 4 ? static_cast<Phase>(value) : Phase::preparing;
+}
+
 int exit_code_for_outcome(Outcome o, bool verified) {
   switch (o) {
     case Outcome::complete: return verified ? 0 : 4;
@@ -580,8 +606,8 @@ struct Job {
 
   AcquireResult out;
 
-  void phase(int p) {
-    progress.phase.store(p);
+  void phase(Phase p) {
+    progress.phase.store(static_cast<int>(p));
     if (cb.on_phase) cb.on_phase(p);
   }
 
@@ -782,7 +808,7 @@ struct Job {
       if (auto st = state.write(resume_from, prior_bad, sinfo.logical_sector); !st) return st.error();
 
     // Acquire.
-    phase(1);
+    phase(Phase::acquiring);
     std::vector<Sink*> raw_sinks;
     for (auto& s : sinks) raw_sinks.push_back(s.get());
     std::unique_ptr<Source> prefix;
@@ -843,7 +869,7 @@ struct Job {
     std::vector<std::pair<HashAlgo, std::vector<std::pair<std::string, std::string>>>> hash_files;
     bool all_match = complete;
     if (complete) {
-      phase(2);
+      phase(Phase::verifying_image);
       const auto t_v0 = steady_now_ns();
       for (std::size_t si = 0; si < sinks.size(); ++si) {
         const auto files = sinks[si]->files();
@@ -922,7 +948,7 @@ struct Job {
         }
       }
       if (req.verify_source) {
-        phase(3);
+        phase(Phase::verifying_source);
         std::vector<HashAlgo> all_algos;
         for (const auto& h : pr.hashes) all_algos.push_back(h.algo);
         PipelineResult sr = hash_source(source, all_algos, progress, cancel);
@@ -972,7 +998,7 @@ struct Job {
     }
 
     // Sidecars next to the image (and the second copy).
-    phase(4);
+    phase(Phase::writing_records);
     const std::string json_text = to_json(R).dump(2) + "\n";
     std::string cmdline = "shodo acquire " + req.source.string() + " --dest " + req.dest_dir.string() + " --name " + req.name +
                           " --format " + to_string(req.format);

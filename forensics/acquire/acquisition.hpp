@@ -143,9 +143,18 @@ struct AcquisitionRecord {
 
 nlohmann::json to_json(const AcquisitionRecord& r);
 
+// The named phases of an acquisition job, in order; Progress::phase holds the int value.
+enum class Phase : int { preparing = 0, acquiring = 1, verifying_image = 2, verifying_source = 3, writing_records = 4 };
+// Stable name for records and logs ("preparing", "acquiring", "verifying_image", ...).
+const char* phase_name(Phase p);
+// Catalogue key of the phase's label ("acquire.phase.acquire" ...).
+const char* phase_key(Phase p);
+// The phase a Progress::phase value stands for (out-of-range values read as preparing).
+Phase phase_of(int value);
+
 struct AcquireCallbacks {
   std::function<void(const Preflight&)> on_preflight;
-  std::function<void(int phase)> on_phase;  // 1 acquire, 2 verify image, 3 verify source, 4 records
+  std::function<void(Phase phase)> on_phase;
 };
 
 struct AcquireResult {
