@@ -80,7 +80,7 @@ detach_loops() {
 }
 # Mounts left under the root by an interrupted run, deepest first.
 unmount_leftovers() {
-  findmnt -rn -o TARGET | grep -F "$ROOT" | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  { findmnt -rn -o TARGET | grep -F "$ROOT" || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
 }
 trap 'unmount_all; detach_loops' EXIT
 
