@@ -268,17 +268,8 @@ Result<Entry> from_json_checked(const nlohmann::json& j) {
   return e;
 }
 
-std::string canonical_json(const nlohmann::json& j) {
-  // nlohmann::json objects are std::map-backed: keys come out sorted by byte value.
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
-}
-
 std::string compute_entry_hash(const std::string& prev_hash, nlohmann::json j) {
-  j.erase("entry_hash");
-  Sha256 h;
-  h.update(prev_hash);
-  h.update(canonical_json(j));
-  return h.finish_hex();
+  return integrity::chain_hash(prev_hash, std::move(j), "entry_hash");
 }
 
 Status validate_draft(const Entry& d) {

@@ -17,13 +17,15 @@
 #include <nlohmann/json.hpp>
 
 #include "forensics/core/result.hpp"
+#include "forensics/integrity/hash_chain.hpp"
 
 namespace shodo::chronology {
 
 inline constexpr const char* k_entry_format = "shodo-chronology-entry";
 inline constexpr int k_entry_version = 1;
-inline constexpr const char* k_genesis_hash =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+// The chain primitives live in forensics/integrity/hash_chain.hpp (shared with the evidence
+// register); the chronology's names for them:
+inline constexpr const char* k_genesis_hash = integrity::k_genesis_hash;
 
 // 区分. JSON values in parentheses.
 enum class Category {
@@ -159,7 +161,7 @@ nlohmann::json to_json(const Entry& e);
 Result<Entry> from_json(const nlohmann::json& j);
 
 // Canonical serialisation of a JSON object (sorted keys, compact, UTF-8 unescaped).
-std::string canonical_json(const nlohmann::json& j);
+using integrity::canonical_json;
 // entry_hash for an object: SHA-256(prev_hash || canonical_json(j without "entry_hash")).
 std::string compute_entry_hash(const std::string& prev_hash, nlohmann::json j);
 

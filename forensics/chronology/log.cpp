@@ -2,9 +2,11 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "forensics/core/atomic_file.hpp"
+#include "forensics/i18n/catalogue.hpp"
 #include "forensics/integrity/digest.hpp"
 #include "forensics/integrity/kit_key.hpp"
 
@@ -15,29 +17,36 @@ namespace {
 
 constexpr const char* k_system_author = "Shodo";
 
-Error not_saved(int err, const fs::path& file) {
-  Error e = make_errno_error(ErrorCode::not_saved, err,
-                             "記録は保存されていません。ケース用ボリュームへの書き込みに失敗しました: " + file.string(),
-                             "the entry was NOT saved: writing to the case volume failed: " + file.string());
-  if (e.code != ErrorCode::no_space) e.code = ErrorCode::not_saved;
-  return e;
+Error read_only_error(const Problem& p) {
+  return make_error(ErrorCode::read_only,
+                    "このクロノロジーは損傷しているため読み取り専用で開きます（書き換えません）: " + p.ja,
+                    "this chronology is damaged and opens read-only (it is never rewritten): " + p.en);
 }
 
-std::string stamp_for_file(std::int64_t utc_ns) {
-  std::string s = format_rfc3339_utc_ns(utc_ns).substr(0, 19);  // 2026-11-24T01:02:03
-  for (auto& c : s)
-    if (c == ':' || c == '-') c = c == ':' ? '_' : c;
-  return s;
+std::string with_file(std::string text, const fs::path& file) {
+  const auto at = text.find("{file}");
+  if (at != std::string::npos) text.replace(at, 6, file.string());
+  return text;
 }
 
 }  // namespace
 
-ChronologyLog::ChronologyLog(LogOptions opt) : m_opt(std::move(opt)) {
+Error in_use_error(const fs::path& file) {
+  return make_error(ErrorCode::not_saved, with_file(i18n::tr("chronology.error.in_use", i18n::Lang::ja), file),
+                    with_file(i18n::tr("chronology.error.in_use", i18n::Lang::en), file));
+}
+
+ChronologyLog::ChronologyLog(LogOptions opt) : m_opt(std::move(opt)), m_rules([&] {
+  VerifyOptions vo;
+  vo.incident_id = m_opt.incident_id;
+  vo.device_id = m_opt.device_id;
+  if (m_opt.key) vo.pinned_public_key = m_opt.key->public_key_hex();
+  return vo;
+}()) {
   if (!m_opt.clock) m_opt.clock = &default_clock();
 }
 
 ChronologyLog::~ChronologyLog() {
-  if (m_fd >= 0) ::close(m_fd);
   if (m_mirror_fd >= 0) ::close(m_mirror_fd);
 }
 
@@ -50,56 +59,26 @@ Result<std::unique_ptr<ChronologyLog>> ChronologyLog::open(const LogOptions& opt
 
   std::error_code ec;
   rep.created = !fs::exists(file, ec);
-  if (!rep.created) {
-    VerifyOptions vo;
-    vo.incident_id = opt.incident_id;
-    vo.device_id = opt.device_id;
-    if (opt.key) vo.pinned_public_key = opt.key->public_key_hex();
-    auto vr = verify_chronology_file(file, vo);
-    if (!vr) return vr.error();
-    VerifyReport& v = vr.value();
-    if (v.problem && !v.torn_tail) {
-      return make_error(ErrorCode::read_only,
-                        "このクロノロジーは損傷しているため読み取り専用で開きます（書き換えません）: " + v.problem->ja,
-                        "this chronology is damaged and opens read-only (it is never rewritten): " + v.problem->en);
-    }
-    if (v.torn_tail) {
-      // Keep the torn bytes aside before cutting the log back: never drop them silently.
-      auto all = read_file(file);
-      if (!all) return all.error();
-      const std::string torn = all->substr(v.good_bytes);
-      // Never overwrite an earlier side file (two recoveries can happen within one second).
-      const std::string stem = file.filename().string() + ".torn-" + stamp_for_file(log->m_opt.clock->now().sys_utc_ns);
-      fs::path side = file.parent_path() / (stem + ".bin");
-      for (int n = 2; fs::exists(side, ec); ++n) side = file.parent_path() / (stem + "-" + std::to_string(n) + ".bin");
-      if (auto st = write_file_atomic(side, torn); !st) return st.error();
-      const int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
-      if (fd < 0 || ::ftruncate(fd, static_cast<off_t>(v.good_bytes)) != 0 || ::fsync(fd) != 0) {
-        const int err = errno;
-        if (fd >= 0) ::close(fd);
-        return not_saved(err, file);
-      }
-      ::close(fd);
-      rep.recovered_torn_tail = true;
-      rep.torn_side_file = side;
-      rep.torn_bytes = torn.size();
-    }
-    log->m_entries = std::move(v.entries);
-    log->m_size = v.good_bytes;
-    for (const auto& e : log->m_entries) log->m_timeref.observe(e);
-  }
-  log->m_fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-  if (log->m_fd < 0) return not_saved(errno, file);
-  if (rep.created) {
-    if (::fsync(log->m_fd) != 0) return not_saved(errno, file);
-    if (auto st = fsync_directory(file.parent_path()); !st) return st.error();
-  }
+  integrity::ChainedLogOptions co;
+  co.file = file;
+  co.format = chronology_chain_format();
+  co.lock_timeout = log->m_opt.lock_timeout;
+  co.create_on_open = true;
+  co.clock = log->m_opt.clock;
+  co.in_use = in_use_error(file);
+  auto chain = integrity::ChainedLog::open(co, log->m_rules);
+  if (!chain) return chain.error();
+  log->m_chain = std::move(chain.value());
+  if (const auto& p = log->m_chain->state().problem; p && !log->m_chain->state().torn_tail) return read_only_error(*p);
+  // Under the lock: a torn tail is set aside, entries appended meanwhile are read.
+  auto lock = log->lock_and_sync(log->m_opt.lock_timeout);
+  if (!lock) return lock.error();
 
   if (opt.mirror) {
     // The mirror must be a prefix of the log; a LONGER or different mirror means the log lost
     // entries (CHR-24): report it and leave both files as they are.
     const fs::path& m = *opt.mirror;
-    auto log_bytes = read_file(file);
+    auto log_bytes = log->m_chain->read_range(0, log->m_chain->size());
     std::string mirror_bytes;
     if (fs::exists(m, ec)) {
       auto mb = read_file(m);
@@ -128,25 +107,88 @@ Result<std::unique_ptr<ChronologyLog>> ChronologyLog::open(const LogOptions& opt
     }
   }
 
-  if (rep.recovered_torn_tail) {
-    auto sha = sha256_file_hex(rep.torn_side_file);
-    const std::string name = rep.torn_side_file.filename().string();
-    auto r = log->append_system(
-        "recovered_interrupted_write",
-        "書き込み中断から復旧 / recovered from interrupted write: " + std::to_string(rep.torn_bytes) +
-            " bytes → " + name + " (sha256 " + (sha ? sha.value() : std::string("?")) + ")");
-    if (!r) return r.error();
+  if (log->m_recovered) {
+    rep.recovered_torn_tail = true;
+    rep.torn_side_file = log->m_recovered->side_file;
+    rep.torn_bytes = log->m_recovered->bytes;
   }
   return log;
 }
 
 Correction ChronologyLog::correction_now() const { return m_timeref.correct(m_opt.clock->now()); }
 
+namespace {
+
+Entry system_draft(const std::string& event, const std::string& content, const std::vector<std::string>& refs) {
+  Entry d;
+  d.type = EntryType::normal;
+  d.category = Category::system;
+  d.source = SourceKind::system;
+  d.system_event = event;
+  d.from = k_system_author;
+  d.to = {k_system_author};
+  d.content = content;
+  d.refs = refs;
+  return d;
+}
+
+}  // namespace
+
+void ChronologyLog::observe_new_entries(std::size_t from) {
+  const auto& all = entries();
+  for (std::size_t i = std::max(from, m_observed); i < all.size(); ++i) m_timeref.observe(all[i]);
+  m_observed = all.size();
+}
+
+Result<ChronologyLog::Lock> ChronologyLog::lock_and_sync(std::chrono::milliseconds timeout) {
+  integrity::SyncReport sync;
+  auto lock = m_chain->lock_and_sync(timeout, &sync);
+  if (!lock) {
+    if (lock.error().code == ErrorCode::integrity && m_chain->state().problem)
+      return read_only_error(*m_chain->state().problem);
+    if (lock.error().code == ErrorCode::integrity)
+      return make_error(ErrorCode::read_only, "このクロノロジーは読み取り専用です（書き換えません）: " + lock.error().ja,
+                        "this chronology is read-only (it is never rewritten): " + lock.error().en);
+    return lock.error();
+  }
+  observe_new_entries(m_observed);
+  if (sync.torn) {
+    m_recovered = sync.torn;
+    const std::string name = sync.torn->side_file.filename().string();
+    auto r = append_locked(lock.value(), system_draft("recovered_interrupted_write",
+                                                      "書き込み中断から復旧 / recovered from interrupted write: " +
+                                                          std::to_string(sync.torn->bytes) + " bytes → " + name +
+                                                          " (sha256 " + sync.torn->sha256 + ")",
+                                                      {}));
+    if (!r) return r.error();
+  }
+  return lock;
+}
+
+Result<std::int64_t> ChronologyLog::refresh(std::chrono::milliseconds timeout) {
+  // Cheap when nothing changed: one fstat, no lock.
+  struct stat sb {};
+  if (::stat(m_opt.file.c_str(), &sb) == 0 && static_cast<std::uint64_t>(sb.st_size) == m_chain->size() &&
+      !m_chain->state().problem)
+    return std::int64_t{0};
+  const std::int64_t before = count();
+  auto lock = lock_and_sync(timeout);
+  if (!lock) return lock.error();
+  mirror_to_head();
+  return count() - before;
+}
+
 Result<Entry> ChronologyLog::append(Entry d) {
-  if (m_failure)
+  if (failure())
     return make_error(ErrorCode::not_saved,
-                      "直前の書き込みに失敗したため記録を停止しています。保存先を確認してから開き直してください: " + m_failure->ja,
-                      "recording is stopped after a failed write; check the case volume and reopen: " + m_failure->en);
+                      "直前の書き込みに失敗したため記録を停止しています。保存先を確認してから開き直してください: " + failure()->ja,
+                      "recording is stopped after a failed write; check the case volume and reopen: " + failure()->en);
+  auto lock = lock_and_sync(m_opt.lock_timeout);
+  if (!lock) return lock.error();
+  return append_locked(lock.value(), std::move(d));
+}
+
+Result<Entry> ChronologyLog::append_locked(const Lock& lock, Entry d) {
   if (d.type == EntryType::normal && d.source == SourceKind::system) d.category = Category::system;
   d.author = m_operator.name.empty() && d.source == SourceKind::system ? k_system_author : m_operator.name;
   d.author_roles = m_operator.roles;
@@ -154,31 +196,24 @@ Result<Entry> ChronologyLog::append(Entry d) {
 
   const ClockReading now = m_opt.clock->now();
   // CHR-12: a jump of the wall clock against CLOCK_BOOTTIME since the last entry of this boot.
-  for (auto it = m_entries.rbegin(); it != m_entries.rend(); ++it) {
+  for (auto it = entries().rbegin(); it != entries().rend(); ++it) {
     if (it->boot_id != now.boot_id) continue;
     if (auto jump = detect_clock_jump(it->recorded_sys_utc_ns, it->recorded_mono_ns, now)) {
-      Entry j;
-      j.type = EntryType::normal;
-      j.category = Category::system;
-      j.source = SourceKind::system;
-      j.system_event = "clock_jump";
-      j.from = k_system_author;
-      j.to = {k_system_author};
       const double s = static_cast<double>(*jump) / 1e9;
       char buf[64];
       std::snprintf(buf, sizeof buf, "%+.3f s", s);
-      j.content = std::string("システム時計の飛びを検出 / system clock jump detected: ") + buf;
+      Entry j = system_draft("clock_jump", std::string("システム時計の飛びを検出 / system clock jump detected: ") + buf, {});
       j.author = m_operator.name.empty() ? k_system_author : m_operator.name;
       j.author_roles = m_operator.roles;
-      auto r = write_entry(std::move(j));
+      auto r = write_entry(lock, std::move(j));
       if (!r) return r.error();
     }
     break;
   }
-  return write_entry(std::move(d));
+  return write_entry(lock, std::move(d));
 }
 
-Result<Entry> ChronologyLog::write_entry(Entry e) {
+Result<Entry> ChronologyLog::write_entry(const Lock& lock, Entry e) {
   const ClockReading now = m_opt.clock->now();
   const Correction c = m_timeref.correct(now);
   e.entry_id = new_uuid();
@@ -206,40 +241,32 @@ Result<Entry> ChronologyLog::write_entry(Entry e) {
   nlohmann::json j = to_json(e);
   e.entry_hash = compute_entry_hash(e.prev_hash, j);
   j["entry_hash"] = e.entry_hash;
-  const std::string line = canonical_json(j) + "\n";
-  if (auto st = write_line_durably(line); !st) return st.error();
-  mirror_line(line);
-  m_entries.push_back(e);
-  m_timeref.observe(m_entries.back());
-  if (e.type != EntryType::checkpoint) ++m_since_checkpoint;
-  if (m_opt.key && m_opt.checkpoint_every > 0 && m_since_checkpoint >= m_opt.checkpoint_every) {
+  if (auto st = m_chain->append(lock, canonical_json(j), e.entry_hash); !st) return st.error();
+  m_rules.entries.push_back(e);
+  observe_new_entries(m_observed);
+  mirror_to_head();
+  if (m_opt.key && m_opt.checkpoint_every > 0 && e.type != EntryType::checkpoint &&
+      entries_since_checkpoint() >= m_opt.checkpoint_every) {
     // Entry `e` is already durable: a failed checkpoint must not report it as "not saved" (the
-    // operator would enter it twice). The failure stops the log (m_failure), so the NEXT append
+    // operator would enter it twice). The failure stops the log (failure()), so the NEXT append
     // reports "not saved".
-    (void)append_checkpoint();
+    (void)checkpoint_locked(lock);
   }
   return e;
 }
 
-Status ChronologyLog::write_line_durably(const std::string& line) {
-  auto fail = [&](int err) -> Status {
-    // Cut the partial or unsynced line off again so the log stays a sequence of whole entries,
-    // and stop recording: after a failed fsync the kernel's view of the file is not trustworthy.
-    if (::ftruncate(m_fd, static_cast<off_t>(m_size)) == 0) ::fsync(m_fd);
-    Error e = not_saved(err, m_opt.file);
-    m_failure = e;
-    return e;
-  };
-  if (auto st = write_fully(m_fd, line); !st) return fail(errno ? errno : EIO);
-  if (::fsync(m_fd) != 0) return fail(errno);
-  m_size += line.size();
-  return ok_status();
-}
-
-void ChronologyLog::mirror_line(const std::string& line) {
+void ChronologyLog::mirror_to_head() {
   if (m_mirror_fd < 0) return;
-  if (!write_fully(m_mirror_fd, line) || ::fsync(m_mirror_fd) != 0) {
-    // The primary copy is durable; losing the mirror is a warning (mirrored() turns false).
+  // Under the lock the mirror is a prefix of the log: copy what it lacks (lines of other
+  // processes too). A longer mirror, or a failed write, turns mirroring off (mirrored() false);
+  // the primary copy is durable, so losing the mirror is a warning.
+  struct stat sb {};
+  bool ok = ::fstat(m_mirror_fd, &sb) == 0 && static_cast<std::uint64_t>(sb.st_size) <= m_chain->size();
+  if (ok && static_cast<std::uint64_t>(sb.st_size) < m_chain->size()) {
+    auto missing = m_chain->read_range(static_cast<std::uint64_t>(sb.st_size), m_chain->size());
+    ok = missing && write_fully(m_mirror_fd, missing.value()) && ::fsync(m_mirror_fd) == 0;
+  }
+  if (!ok) {
     ::close(m_mirror_fd);
     m_mirror_fd = -1;
   }
@@ -247,21 +274,24 @@ void ChronologyLog::mirror_line(const std::string& line) {
 
 Result<Entry> ChronologyLog::append_system(const std::string& event, const std::string& content,
                                            const std::vector<std::string>& refs) {
-  Entry d;
-  d.type = EntryType::normal;
-  d.category = Category::system;
-  d.source = SourceKind::system;
-  d.system_event = event;
-  d.from = k_system_author;
-  d.to = {k_system_author};
-  d.content = content;
-  d.refs = refs;
-  return append(std::move(d));
+  return append(system_draft(event, content, refs));
+}
+
+std::int64_t ChronologyLog::entries_since_checkpoint() const {
+  std::int64_t n = 0;
+  for (auto it = entries().rbegin(); it != entries().rend() && it->type != EntryType::checkpoint; ++it) ++n;
+  return n;
 }
 
 Result<Entry> ChronologyLog::append_checkpoint() {
   if (!m_opt.key) return make_error(ErrorCode::unsupported, "キット鍵がありません", "no kit key to sign with");
-  if (m_failure) return append(Entry{});  // reports the stored failure
+  if (failure()) return append(Entry{});  // reports the stored failure
+  auto lock = lock_and_sync(m_opt.lock_timeout);
+  if (!lock) return lock.error();
+  return checkpoint_locked(lock.value());
+}
+
+Result<Entry> ChronologyLog::checkpoint_locked(const Lock& lock) {
   Entry d;
   d.type = EntryType::checkpoint;
   d.category = Category::system;
@@ -278,8 +308,7 @@ Result<Entry> ChronologyLog::append_checkpoint() {
   c.public_key = m_opt.key->public_key_hex();
   c.signature = m_opt.key->sign_hex(checkpoint_message(m_opt.incident_id, m_opt.device_id, c.signed_seq, c.signed_hash));
   d.checkpoint = c;
-  m_since_checkpoint = 0;
-  return write_entry(std::move(d));
+  return write_entry(lock, std::move(d));
 }
 
 }  // namespace shodo::chronology

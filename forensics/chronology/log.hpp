@@ -6,11 +6,25 @@
 // fsync fails, the line is cut off again, the error says "not saved", and the log refuses
 // further appends until it is reopened — an acknowledged entry is always durable.
 //
+// One writer per chronology, across processes (issue 10 §2): the GUI and a `shodo chrono add` or
+// `shodo acquire` in a terminal may have the same incident open. The file is written through the
+// shared hash-chained writer (forensics/integrity/chained_log.hpp): every append holds an
+// exclusive flock() on the log file, first reads and verifies the entries other processes
+// appended (they appear in entries()), and appends on the true head — the chain never forks. If
+// the lock cannot be taken within LogOptions::lock_timeout, append() refuses with "in use by
+// another Shodo window or command" (not_saved; nothing is written).
+//
 // Opening for writing verifies the whole chain first. A torn tail (interrupted write) is moved
 // to a side file, the log is cut back to the last complete entry and a "recovered from
-// interrupted write" entry is appended. Any other damage makes open() fail with read_only:
-// a damaged log is never rewritten. Not thread-safe: one owner (the GUI's model or the CLI).
+// interrupted write" entry is appended (the same happens when a torn tail left by another
+// process is found under the lock). Any other damage makes open() (or the next append) fail
+// with read_only: a damaged log is never rewritten.
+//
+// Thread-safety: not thread-safe. One thread at a time may use a ChronologyLog (the GUI's model
+// or the CLI); callers that append from a worker thread must serialise with the owner. Other
+// processes are serialised by the lock.
 #pragma once
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -22,6 +36,7 @@
 #include "forensics/chronology/verify.hpp"
 #include "forensics/core/clock.hpp"
 #include "forensics/core/result.hpp"
+#include "forensics/integrity/chained_log.hpp"
 
 namespace shodo {
 class KitKey;
@@ -43,6 +58,8 @@ struct LogOptions {
   const Clock* clock = nullptr;  // default_clock() when null
   const KitKey* key = nullptr;   // signs checkpoints; none written when null
   std::int64_t checkpoint_every = 100;  // entries between automatic signed checkpoints (0 = never)
+  // How long an append waits for another Shodo window or command that holds the log's lock.
+  std::chrono::milliseconds lock_timeout{10000};
 };
 
 // What open() found and did.
@@ -58,11 +75,13 @@ struct OpenReport {
 class ChronologyLog {
  public:
   // Opens (creating if absent) for appending. Errors: read_only (damage other than a torn tail;
-  // the message names the first bad record), not_saved / no_space / io_error.
+  // the message names the first bad record), not_saved (also "in use" when another process
+  // holds the lock longer than lock_timeout) / no_space / io_error.
   static Result<std::unique_ptr<ChronologyLog>> open(const LogOptions& opt, OpenReport* report = nullptr);
 
   // Appends a draft (user fields only; system fields are overwritten). Returns the entry as
-  // stored. Errors: invalid_input (draft), not_saved / no_space (NOT stored), read_only.
+  // stored. Errors: invalid_input (draft), not_saved / no_space (NOT stored; also "in use"),
+  // read_only (damage found in what other processes appended, or in the verified entries).
   Result<Entry> append(Entry draft);
   // A system entry (CHR-04): category system, source system, the given event code and text.
   Result<Entry> append_system(const std::string& event, const std::string& content,
@@ -73,38 +92,56 @@ class ChronologyLog {
   void set_operator(Operator op) { m_operator = std::move(op); }
   const Operator& current_operator() const { return m_operator; }
 
-  const std::vector<Entry>& entries() const { return m_entries; }
+  // Reads the entries other processes appended since the last append or refresh (verified like
+  // every other line; torn tails are recovered). Cheap when nothing changed (one fstat, no lock),
+  // so the GUI may call it every few frames. Waits at most `timeout` for the lock. Returns the
+  // number of new entries. Errors: as append() (read_only on damage, not_saved when in use).
+  Result<std::int64_t> refresh(std::chrono::milliseconds timeout = std::chrono::milliseconds(200));
+
+  // Every entry of the log, in order (those of other processes as of the last append/refresh).
+  const std::vector<Entry>& entries() const { return m_rules.entries; }
   const TimeReference& time_reference() const { return m_timeref; }
   // The correction that an entry recorded now would get.
   Correction correction_now() const;
-  std::int64_t count() const { return static_cast<std::int64_t>(m_entries.size()); }
-  std::string head_hash() const { return m_entries.empty() ? k_genesis_hash : m_entries.back().entry_hash; }
+  std::int64_t count() const { return static_cast<std::int64_t>(entries().size()); }
+  std::string head_hash() const { return entries().empty() ? k_genesis_hash : entries().back().entry_hash; }
+  // Non-checkpoint entries after the last signed checkpoint (derived from the log, so a reopened
+  // log signs its next checkpoint on time).
+  std::int64_t entries_since_checkpoint() const;
   const std::filesystem::path& file() const { return m_opt.file; }
   const LogOptions& options() const { return m_opt; }
   // True when each entry is also written to a second medium (CHR-24 warns when false).
   bool mirrored() const { return m_mirror_fd >= 0; }
   // The last write error that disabled the log (empty when healthy).
-  const std::optional<Error>& failure() const { return m_failure; }
+  const std::optional<Error>& failure() const { return m_chain->failure(); }
 
   ~ChronologyLog();
   ChronologyLog(const ChronologyLog&) = delete;
   ChronologyLog& operator=(const ChronologyLog&) = delete;
 
  private:
+  using Lock = integrity::ChainedLog::Lock;
   explicit ChronologyLog(LogOptions opt);
-  Result<Entry> write_entry(Entry e);
-  Status write_line_durably(const std::string& line);
-  void mirror_line(const std::string& line);
+  // Takes the lock and catches up with the file (observes new entries, records a recovered
+  // torn tail). Maps damage to read_only.
+  Result<Lock> lock_and_sync(std::chrono::milliseconds timeout);
+  Result<Entry> append_locked(const Lock& lock, Entry draft);
+  Result<Entry> checkpoint_locked(const Lock& lock);
+  Result<Entry> write_entry(const Lock& lock, Entry e);
+  void observe_new_entries(std::size_t from);
+  void mirror_to_head();
 
   LogOptions m_opt;
   Operator m_operator;
-  int m_fd = -1;
+  EntryRules m_rules;  // verifies every line read; holds the entries
+  std::unique_ptr<integrity::ChainedLog> m_chain;
   int m_mirror_fd = -1;
-  std::uint64_t m_size = 0;  // bytes of complete, durable lines
-  std::vector<Entry> m_entries;
   TimeReference m_timeref;
-  std::optional<Error> m_failure;
-  std::int64_t m_since_checkpoint = 0;
+  std::size_t m_observed = 0;  // entries already fed to m_timeref
+  std::optional<integrity::TornTail> m_recovered;  // a torn tail set aside, to be recorded
 };
+
+// "in use by another Shodo window or command" (catalogue key chronology.error.in_use), not_saved.
+Error in_use_error(const std::filesystem::path& file);
 
 }  // namespace shodo::chronology

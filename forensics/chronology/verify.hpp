@@ -11,31 +11,15 @@
 
 #include "forensics/chronology/entry.hpp"
 #include "forensics/core/result.hpp"
+#include "forensics/integrity/chain_verifier.hpp"
 
 namespace shodo::chronology {
 
-enum class Damage {
-  bad_json,        // a complete line that is not a valid entry object
-  changed,         // entry_hash does not match the entry's content (edited)
-  chain_broken,    // prev_hash does not match the previous entry (replaced/rehashed entry)
-  missing,         // a sequence number is skipped (entry deleted)
-  reordered,       // entries out of sequence order (swapped/moved)
-  duplicated,      // the same entry appears twice
-  foreign,         // entry of another incident or device in this file
-  bad_signature,   // a checkpoint signature does not verify, or signs the wrong head
-  truncated_tail,  // the last line is incomplete or ends in NUL bytes: an interrupted write
-  head_mismatch,   // fewer/different entries than an expected head (newest entries removed)
-};
-
-std::string_view to_string(Damage d);
-
-struct Problem {
-  Damage kind;
-  std::int64_t line = 0;  // 1-based line number in the file (0 when not line-specific)
-  std::int64_t seq = 0;   // seq found on that line, if any
-  std::string ja;         // what is wrong, for the responder
-  std::string en;
-};
+// The graded damage kinds and the problem report are those of every hash-chained file
+// (forensics/integrity/chain_verifier.hpp); these names keep chronology callers unchanged.
+using Damage = integrity::Damage;
+using Problem = integrity::Problem;
+using integrity::to_string;
 
 struct VerifyOptions {
   std::string incident_id;          // if set, every entry must belong to it
@@ -62,6 +46,30 @@ struct VerifyReport {
 VerifyReport verify_chronology(std::string_view data, const VerifyOptions& opt = {});
 // Reads and verifies a file. Errors: not_found / io_error (the file could not be read at all).
 Result<VerifyReport> verify_chronology_file(const std::filesystem::path& path, const VerifyOptions& opt = {});
+
+// The chronology's own checks on a record, for the shared chain verifier: the entry's fields
+// (bad_json), incident and kit (foreign), checkpoint signatures (bad_signature). With
+// keep_entries every entry is parsed into `entries`. Used by verify_chronology* and by
+// ChronologyLog, which continues verifying what other processes appended. Not thread-safe.
+class EntryRules : public integrity::RecordRules {
+ public:
+  explicit EntryRules(VerifyOptions opt) : m_opt(std::move(opt)) { reset(); }
+  std::optional<integrity::RuleProblem> identity(const integrity::ChainedRecord& r) override;
+  std::optional<integrity::RuleProblem> accept(const integrity::ChainedRecord& r) override;
+  void reset() override;
+
+  std::vector<Entry> entries;              // accepted entries (keep_entries), in file order
+  std::int64_t checkpoints_verified = 0;
+  std::string hash_at_expected;            // entry_hash at seq == expected_count
+
+ private:
+  bool checkpoint_ok(const integrity::ChainedRecord& r, const std::string& incident, const std::string& device);
+  VerifyOptions m_opt;
+  std::string m_incident, m_device, m_key;
+};
+
+// Member names of the chronology's chain fields.
+integrity::ChainFormat chronology_chain_format();
 
 // The message signed by a checkpoint: "shodo-checkpoint|<incident>|<device>|<seq>|<hash>".
 std::string checkpoint_message(const std::string& incident_id, const std::string& device_id, std::int64_t seq,

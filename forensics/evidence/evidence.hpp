@@ -5,22 +5,28 @@
 // (item_added, item_updated, hash_recorded, verification, transfer, sealed, storage_changed,
 // disposition) and is hash-chained like the chronology:
 //   event_hash = SHA-256(prev_hash_hex || canonical_json(line without "event_hash"))
-// (chronology::canonical_json; the first line's prev_hash is 64 zeros). Each line is written with
-// one write() and fsync'ed before the call returns. The whole chain is verified when the register
-// is opened and again before every append; a damaged register is never written (integrity error
-// naming the first bad line) — it can still be inspected with verify_register().
+// (integrity::canonical_json; the first line's prev_hash is 64 zeros). The file is written through
+// the shared hash-chained writer (forensics/integrity/chained_log.hpp): each append holds an
+// exclusive flock() on register.jsonl, verifies the whole chain again (events other processes
+// added are picked up) and writes its line on the true head with one write(), fsync'ed before
+// the call returns. A torn last line (an interrupted write) does not stop the register: it is
+// moved to a side file "register.jsonl.torn-<time>.bin" (never overwritten), the chronology
+// records "evidence_register_recovered", and the write goes on. Any other damage: the register
+// is never written (integrity error naming the first bad line) — it can still be inspected with
+// verify_register(). If another Shodo window or command holds the lock for more than 10 s, the
+// write is refused with "in use" (not_saved).
 //
 // The current state of an item is the fold of its events (views are queries). Every custody
 // event also writes a chronology system entry ("One spine", DESIGN.md) whose refs contain the
 // evidence number(s) and "evidence-event:<event_id>"; the register line is written first, then
 // the chronology entry.
 //
-// Not thread-safe: one owner per process. Several processes on the same case volume are
-// serialised with flock() on the register file; an append first re-reads lines another process
-// added.
+// Not thread-safe: one thread at a time per EvidenceRegister (copies share the open file).
+// Several processes on the same case volume are serialised by the lock.
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,12 +35,16 @@
 #include <nlohmann/json.hpp>
 
 #include "forensics/core/result.hpp"
+#include "forensics/integrity/chained_log.hpp"
 
 namespace shodo {
 class Workspace;
 }
 
 namespace shodo::evidence {
+namespace detail {
+class RegisterRules;
+}
 
 inline constexpr const char* k_event_format = "shodo-evidence-event";
 inline constexpr int k_event_version = 1;
@@ -291,7 +301,11 @@ class EvidenceRegister {
 
  private:
   EvidenceRegister() = default;
-  Status reload();
+  // Catches up with the file under the lock (events of other processes; a torn tail is set
+  // aside and recorded in the chronology).
+  Status reload(Workspace& ws);
+  Error sync_error(const Error& e) const;
+  Status record_recovery(Workspace& ws, const integrity::TornTail& torn);
   Result<RegisterEvent> append_event(Workspace& ws, const std::string& event, const std::string& evidence_no,
                                      nlohmann::json payload);
   Status write_chronology(Workspace& ws, const std::string& system_event, const std::string& content,
@@ -300,7 +314,8 @@ class EvidenceRegister {
   std::filesystem::path m_file;
   std::string m_incident_id;
   std::vector<RegisterEvent> m_events;
-  std::uint64_t m_size = 0;
+  std::shared_ptr<detail::RegisterRules> m_rules;  // declared before m_chain, which refers to it
+  std::shared_ptr<integrity::ChainedLog> m_chain;
 };
 
 }  // namespace shodo::evidence

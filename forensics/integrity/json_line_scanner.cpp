@@ -1,8 +1,8 @@
-#include "forensics/chronology/line_scanner.hpp"
+#include "forensics/integrity/json_line_scanner.hpp"
 
 #include <charconv>
 
-namespace shodo::chronology {
+namespace shodo::integrity {
 namespace {
 
 struct Cursor {
@@ -153,4 +153,4 @@ bool parse_int(std::string_view raw, long long& out) {
   return ec == std::errc() && p == raw.data() + raw.size();
 }
 
-}  // namespace shodo::chronology
+}  // namespace shodo::integrity
