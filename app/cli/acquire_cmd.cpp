@@ -153,6 +153,9 @@ void print_result(const AcquireResult& r, int code) {
     std::cout << tr("acquire.resume_with") << ": shodo acquire --resume " << r.state_file.string() << "\n";
   for (const auto& e : r.report_errors)
     std::cout << tr("acquire.report_not_written") << ": " << (ja ? e.ja : e.en) << "\n";
+  for (const auto& f : R.failures)  // the reports beside the image are listed just above
+    if (f.stage != "sidecar" && f.stage != "second_sidecar")
+      std::cout << tr("acquire.record_not_saved") << " (" << f.stage << "): " << f.error.describe(ja) << "\n";
   std::cout << tr("acquire.files") << ":\n";
   for (const auto& f : r.written) std::cout << "  " << f.string() << "\n";
   std::cout << tr("acquire.exit") << ": " << code << "\n";
@@ -233,9 +236,12 @@ int run_acquire(const Globals& g, const AcquireArgs& a) {
     auto text = read_file(a.resume);
     if (!text) return report_error(text.error());
     const auto st = nlohmann::json::parse(text.value(), nullptr, false);
+    // Only a hint for opening the workspace: resume_acquisition checks the file strictly.
     if (st.is_object()) {
-      if (gg.incident.empty()) gg.incident = st.value("incident_id", "");
-      if (gg.case_root.empty()) gg.case_root = st.value("case_root", "");
+      if (gg.incident.empty() && st.contains("incident_id") && st["incident_id"].is_string())
+        gg.incident = st["incident_id"].get<std::string>();
+      if (gg.case_root.empty() && st.contains("case_root") && st["case_root"].is_string())
+        gg.case_root = st["case_root"].get<std::string>();
     }
   }
   auto ws = open_workspace(gg, true);
@@ -268,9 +274,8 @@ int run_acquire(const Globals& g, const AcquireArgs& a) {
     }
     return report_error(r.error());
   }
-  int code = exit_code_for_outcome(r->outcome, r->verified);
-  if (code == 0 && !r->report_errors.empty()) code = 12;  // the image is fine, its report is not beside it
-  if (r->verify_cancelled) code = 14;
+  // One verdict from the core decides the exit status (and the GUI's state): issue 10 §4.
+  const int code = exit_code(verdict_of(r.value()).verdict);
   if (g.json) {
     auto j = to_json(r->record);
     j["exit_code"] = code;

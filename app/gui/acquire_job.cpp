@@ -19,6 +19,7 @@ const char* job_state_key(JobState s) {
     case JobState::cancelling: return "gui.ev.job.state.cancelling";
     case JobState::complete: return "gui.ev.job.state.complete";
     case JobState::complete_with_bad_sectors: return "gui.ev.job.state.complete_with_bad_sectors";
+    case JobState::records_incomplete: return "gui.ev.job.state.records_incomplete";
     case JobState::verify_mismatch: return "gui.ev.job.state.verify_mismatch";
     case JobState::aborted: return "gui.ev.job.state.aborted";
     case JobState::refused: return "gui.ev.job.state.refused";
@@ -30,6 +31,7 @@ bool job_state_final(JobState s) {
   switch (s) {
     case JobState::complete:
     case JobState::complete_with_bad_sectors:
+    case JobState::records_incomplete:
     case JobState::verify_mismatch:
     case JobState::aborted:
     case JobState::refused: return true;
@@ -51,13 +53,19 @@ JobState live_job_state(int phase, bool paused, bool cancel_requested) {
 
 JobState final_job_state(const Result<acquire::AcquireResult>& r) {
   if (!r) return JobState::refused;
-  const acquire::AcquireResult& a = r.value();
-  if (!acquire::is_complete(a.outcome)) return JobState::aborted;
-  // A check that did not match (or could not be completed) outweighs everything else.
-  if (!a.verified) return JobState::verify_mismatch;
-  for (const auto& c : a.record.verification)
-    if (c.done && !c.match) return JobState::verify_mismatch;
-  return a.outcome == acquire::Outcome::complete ? JobState::complete : JobState::complete_with_bad_sectors;
+  // The core's verdict decides, as it decides the CLI's exit status (issue 10 §4).
+  switch (acquire::verdict_of(r.value()).verdict) {
+    case acquire::Verdict::complete: return JobState::complete;
+    case acquire::Verdict::complete_with_bad_sectors: return JobState::complete_with_bad_sectors;
+    case acquire::Verdict::records_incomplete: return JobState::records_incomplete;
+    case acquire::Verdict::verify_mismatch: return JobState::verify_mismatch;
+    case acquire::Verdict::verify_cancelled:
+    case acquire::Verdict::aborted_source:
+    case acquire::Verdict::aborted_destination:
+    case acquire::Verdict::aborted_bad_limit:
+    case acquire::Verdict::cancelled: return JobState::aborted;
+  }
+  return JobState::aborted;
 }
 
 AcquireJob::AcquireJob() : m_progress(std::make_unique<Progress>()), m_cancel(std::make_unique<CancelToken>()) {}

@@ -40,8 +40,9 @@ enum class JobState {
   cancelling,                 // cancel asked, the worker is closing the partial image
   complete,                   // every sector read, every verification matched
   complete_with_bad_sectors,  // finished with unreadable sectors (zero-filled, listed), verified
+  records_incomplete,         // image complete and verified, but a record (register, report, chronology) was not saved
   verify_mismatch,            // finished, but a verification did not match (or could not finish)
-  aborted,                    // source gone, destination failed, bad-sector limit, cancelled
+  aborted,                    // source gone, destination failed, bad-sector limit, cancelled (also while verifying)
   refused,                    // never started (preflight refused, register damaged ...)
 };
 // Catalogue key of the state's label ("gui.ev.job.state.acquiring" ...).

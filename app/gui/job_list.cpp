@@ -27,6 +27,7 @@ void state_chip(JobState s) {
     case JobState::complete_with_bad_sectors:
     case JobState::paused:
     case JobState::cancelling: bg = k_col_banner_bg, fg = k_col_warn; break;
+    case JobState::records_incomplete:
     case JobState::verify_mismatch:
     case JobState::aborted:
     case JobState::refused: bg = k_col_error_bg, fg = k_col_error; break;

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "forensics/acquire/acquisition_detail.hpp"
 #include "forensics/acquire/devices.hpp"
 #include "forensics/acquire/sidecar.hpp"
 #include "forensics/case/workspace.hpp"
@@ -26,6 +27,7 @@
 namespace shodo::acquire {
 namespace fs = std::filesystem;
 using nlohmann::json;
+using namespace detail;
 
 // ---- names ------------------------------------------------------------------
 
@@ -77,12 +79,86 @@ int exit_code_for_outcome(Outcome o, bool verified) {
   switch (o) {
     case Outcome::complete: return verified ? 0 : 4;
     case Outcome::complete_with_bad_sectors: return verified ? 10 : 4;
-    case Outcome::aborted_source_gone: return 11;
+    case Outcome::aborted_source_gone:
+    case Outcome::aborted_source_unresponsive: return 11;
     case Outcome::aborted_destination: return 12;
     case Outcome::aborted_bad_limit: return 13;
     case Outcome::cancelled: return 14;
   }
   return 1;
+}
+
+// ---- the verdict ------------------------------------------------------------------------------
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::complete: return "complete";
+    case Verdict::complete_with_bad_sectors: return "complete_with_bad_sectors";
+    case Verdict::records_incomplete: return "records_incomplete";
+    case Verdict::verify_mismatch: return "verify_mismatch";
+    case Verdict::verify_cancelled: return "verify_cancelled";
+    case Verdict::aborted_source: return "aborted_source";
+    case Verdict::aborted_destination: return "aborted_destination";
+    case Verdict::aborted_bad_limit: return "aborted_bad_limit";
+    case Verdict::cancelled: return "cancelled";
+  }
+  return "cancelled";
+}
+
+int exit_code(Verdict v) {
+  switch (v) {
+    case Verdict::complete: return 0;
+    case Verdict::complete_with_bad_sectors: return 10;
+    case Verdict::verify_mismatch: return 4;
+    case Verdict::aborted_source: return 11;
+    case Verdict::records_incomplete:
+    case Verdict::aborted_destination: return 12;
+    case Verdict::aborted_bad_limit: return 13;
+    case Verdict::verify_cancelled:
+    case Verdict::cancelled: return 14;
+  }
+  return 1;
+}
+
+JobVerdict verdict_of(const AcquireResult& r) {
+  const AcquisitionRecord& R = r.record;
+  JobVerdict v;
+  auto reason = [&](std::string ja, std::string en) {
+    v.reason_ja = std::move(ja);
+    v.reason_en = std::move(en);
+  };
+  if (!is_complete(r.outcome)) {
+    switch (r.outcome) {
+      case Outcome::aborted_source_gone:
+      case Outcome::aborted_source_unresponsive: v.verdict = Verdict::aborted_source; break;
+      case Outcome::aborted_destination: v.verdict = Verdict::aborted_destination; break;
+      case Outcome::aborted_bad_limit: v.verdict = Verdict::aborted_bad_limit; break;
+      default: v.verdict = Verdict::cancelled; break;
+    }
+    reason(R.outcome_ja, R.outcome_en);
+    return v;
+  }
+  bool mismatch = !r.verified;
+  for (const auto& c : R.verification) mismatch = mismatch || (c.done && !c.match);
+  if (r.verify_cancelled) {
+    v.verdict = Verdict::verify_cancelled;
+    reason(R.verify_summary_ja, R.verify_summary_en);
+  } else if (mismatch) {
+    v.verdict = Verdict::verify_mismatch;
+    reason(R.verify_summary_ja, R.verify_summary_en);
+  } else if (!R.failures.empty() || !r.report_errors.empty()) {
+    v.verdict = Verdict::records_incomplete;
+    const Error& first = !R.failures.empty() ? R.failures.front().error : r.report_errors.front();
+    const std::string n = std::to_string(std::max<std::size_t>(R.failures.size(), r.report_errors.size()));
+    reason("イメージは完成し検証も一致しましたが、記録 " + n + " 件を保存できませんでした: " + first.describe(true) +
+               "。保存先と事案ボリュームの空きを確かめ、記録を残してください",
+           "the image is complete and verified, but " + n + " record(s) could not be saved: " + first.describe(false) +
+               ". Check the free space of the destination and the case volume, and keep the record");
+  } else {
+    v.verdict = r.outcome == Outcome::complete ? Verdict::complete : Verdict::complete_with_bad_sectors;
+    reason(R.outcome_ja + "。" + R.verify_summary_ja, R.outcome_en + ". " + R.verify_summary_en);
+  }
+  return v;
 }
 
 Error Preflight::refusal() const {
@@ -123,11 +199,19 @@ std::string fs_name(long magic) {
   }
 }
 
+}  // namespace
+
+namespace detail {
+
 std::uint64_t effective_segment(const AcquireRequest& req) {
   if (req.format == ImageFormat::split) return req.segment_bytes ? req.segment_bytes : k_default_segment_bytes;
   if (req.format == ImageFormat::e01) return req.segment_bytes ? req.segment_bytes : k_default_ewf_segment_bytes;
   return 0;
 }
+
+}  // namespace detail
+
+namespace {
 
 std::vector<fs::path> output_names(const AcquireRequest& req, const fs::path& dir) {
   const fs::path stem = dir / req.name;
@@ -140,6 +224,10 @@ std::vector<fs::path> output_names(const AcquireRequest& req, const fs::path& di
   for (const char* ext : {".info.txt", ".json", ".dfxml", ".state.json"}) v.push_back(stem.string() + ext);
   return v;
 }
+
+}  // namespace
+
+namespace detail {
 
 // The block device (major:minor) that holds a path, or 0 for tmpfs and the like.
 dev_t device_of(const fs::path& p) {
@@ -157,6 +245,10 @@ std::string whole_disk_of(dev_t dev) {
   if (fs::exists(real / "partition", ec)) return real.parent_path().filename().string();
   return real.filename().string();
 }
+
+}  // namespace detail
+
+namespace {
 
 void add(Preflight& p, std::string id, bool ok, bool blocking, std::string ja, std::string en) {
   p.checks.push_back({std::move(id), ok, blocking, std::move(ja), std::move(en)});
@@ -332,7 +424,7 @@ Preflight preflight(const AcquireRequest& req, const fs::path& case_root) {
 
 // ---- JSON of the record -----------------------------------------------------------
 
-namespace {
+namespace detail {
 
 json hashes_json(const std::vector<HashValue>& v) {
   json j = json::object();
@@ -370,6 +462,8 @@ json request_json(const AcquireRequest& r) {
 }
 
 Result<AcquireRequest> request_from_json(const json& j) {
+  // nlohmann's at()/get()/value() throw on a missing key or a wrong type; the exception ends here
+  // as an invalid_input naming it and never leaves this function.
   try {
     AcquireRequest r;
     r.source = j.at("source").get<std::string>();
@@ -404,8 +498,8 @@ Result<AcquireRequest> request_from_json(const json& j) {
     if (j.contains("second_dest_dir")) r.second_dest_dir = fs::path(j["second_dest_dir"].get<std::string>());
     return r;
   } catch (const std::exception& e) {
-    return make_error(ErrorCode::invalid_input, std::string("取得の状態ファイルが読めません: ") + e.what(),
-                      std::string("cannot read the acquisition state file: ") + e.what());
+    return make_error(ErrorCode::invalid_input, std::string("取得条件（request）が読めません: ") + e.what(),
+                      std::string("the request cannot be read: ") + e.what());
   }
 }
 
@@ -416,13 +510,21 @@ json bad_json(const std::vector<BadRange>& bad, std::uint32_t ss) {
   return a;
 }
 
-std::vector<BadRange> bad_from_json(const json& a) {
+Result<std::vector<BadRange>> bad_from_json(const json& a) {
   std::vector<BadRange> v;
-  for (const auto& b : a) v.push_back({b.at("offset").get<std::uint64_t>(), b.at("length").get<std::uint64_t>()});
+  if (!a.is_array())
+    return make_error(ErrorCode::invalid_input, "読めないセクタの一覧が配列ではありません", "the bad ranges are not a list");
+  for (const auto& b : a) {
+    if (!b.is_object() || !b.contains("offset") || !b.contains("length") || !b["offset"].is_number_unsigned() ||
+        !b["length"].is_number_unsigned())
+      return make_error(ErrorCode::invalid_input, "読めないセクタの一覧の項目が不正です: " + b.dump(),
+                        "a bad-range entry is malformed: " + b.dump());
+    v.push_back({b["offset"].get<std::uint64_t>(), b["length"].get<std::uint64_t>()});
+  }
   return v;
 }
 
-}  // namespace
+}  // namespace detail
 
 json to_json(const AcquisitionRecord& r) {
   json pieces = json::array();
@@ -434,6 +536,9 @@ json to_json(const AcquisitionRecord& r) {
   for (const auto& v : r.verification)
     verification.push_back({{"what", v.what}, {"algorithm", v.algo}, {"expected", v.expected}, {"actual", v.actual},
                             {"match", v.match}, {"done", v.done}, {"note_ja", v.note_ja}, {"note_en", v.note_en}});
+  json failures = json::array();
+  for (const auto& f : r.failures)
+    failures.push_back({{"stage", f.stage}, {"ja", f.error.describe(true)}, {"en", f.error.describe(false)}});
   json j = {{"format", "shodo-acquisition"},
             {"version", 1},
             {"incident_id", r.incident_id},
@@ -476,100 +581,17 @@ json to_json(const AcquisitionRecord& r) {
             {"verify_seconds", r.verify_seconds},
             {"bottleneck", r.bottleneck},
             {"resumed", r.resumed},
-            {"resumed_from", r.resumed_from}};
+            {"resumed_from", r.resumed_from},
+            {"verdict", r.verdict},
+            {"verdict_ja", r.verdict_ja},
+            {"verdict_en", r.verdict_en},
+            {"failures", failures}};
   return j;
 }
 
-// ---- the job ---------------------------------------------------------------------
+// ---- shared with the job ---------------------------------------------------------------
 
-namespace {
-
-std::string outcome_text(Outcome o, std::uint64_t bad_sectors, bool ja) {
-  switch (o) {
-    case Outcome::complete:
-      return ja ? "取得完了: すべてのセクタを読みました" : "complete: every sector was read";
-    case Outcome::complete_with_bad_sectors:
-      return ja ? "取得完了（一部読めず）: 読めなかった " + std::to_string(bad_sectors) +
-                      " セクタは 0 で埋め、位置を一覧にしました。それ以外は元と同じです"
-                : "complete, some sectors unreadable: " + std::to_string(bad_sectors) +
-                      " sectors could not be read; they are zero-filled and listed. Everything else is as on the source";
-    case Outcome::aborted_source_gone:
-      return ja ? "中止: 読み取り元が見つからなくなりました（取り外し・故障）。部分イメージのみで、元全体のハッシュはありません。接続を確かめて取り直すか --resume で続けてください"
-                : "aborted: the source disappeared (removed or failed). Only a partial image exists and there is no hash of the whole source. Check the connection and acquire again, or continue with --resume";
-    case Outcome::aborted_destination:
-      return ja ? "中止: 保存先に書き込めなくなりました。部分イメージは整合した状態で残っていますが、元全体のハッシュはありません。保存先を替えて取り直してください"
-                : "aborted: the destination could not be written. The partial image is consistent, but there is no hash of the whole source. Acquire again to another destination";
-    case Outcome::aborted_bad_limit:
-      return ja ? "中止: 読めないセクタが上限を超えました。装置が劣化しています。専門業者への依頼を検討してください"
-                : "aborted: more unreadable sectors than the limit. The device is failing; consider a data-recovery specialist";
-    case Outcome::cancelled:
-      return ja ? "中止: 操作者が止めました。部分イメージのみです。--resume で続けられます（raw・split）"
-                : "cancelled by the operator. Only a partial image exists; continue with --resume (raw, split)";
-  }
-  return {};
-}
-
-std::string libewf_version() { return libewf_get_version(); }
-
-std::vector<HashAlgo> normalise_algos(std::vector<HashAlgo> algos) {
-  // SHA-256 is always computed (REQUIREMENTS §4.2: MUST; MD5/SHA-1 never alone).
-  if (std::find(algos.begin(), algos.end(), HashAlgo::sha256) == algos.end()) algos.insert(algos.begin(), HashAlgo::sha256);
-  return algos;
-}
-
-// Serial of the medium that holds `dir` (its whole disk), or "" when unknown.
-std::string medium_serial_of(const fs::path& dir) {
-  const dev_t d = device_of(dir);
-  if (!d) return {};
-  const std::string disk = whole_disk_of(d);
-  if (disk.empty()) return {};
-  auto dev = describe_device(fs::path("/dev") / disk);
-  if (!dev) return {};
-  return dev->serial;
-}
-
-// A report beside the image that could not be written: says where, and why in a word.
-Error report_error_for(const fs::path& dir, const Error& e) {
-  const bool full = e.code == ErrorCode::no_space;
-  return make_error(e.code,
-                    "保存先 " + dir.string() + " に報告書を書けませんでした" + (full ? "（空き容量がありません）" : "") +
-                        "。内容は証拠品登録簿とクロノロジーに記録されています",
-                    "could not write the report files to " + dir.string() + (full ? " (no space left)" : "") +
-                        "; their content is recorded in the evidence register and the chronology");
-}
-
-// Reports of an earlier, interrupted run of the same job are kept, renamed
-// <name>.interrupted-N.<ext>, so the resumed run can write its own and none is lost.
-Status set_aside_reports(const fs::path& dir, const std::string& name) {
-  std::error_code ec;
-  int n = 1;
-  auto taken = [&](int k) {
-    for (const char* ext : {".info.txt", ".json", ".dfxml", ".md5", ".sha1", ".sha256", ".sha512"})
-      if (fs::exists(dir / (name + ".interrupted-" + std::to_string(k) + ext), ec)) return true;
-    return false;
-  };
-  while (taken(n)) ++n;
-  for (const char* ext : {".info.txt", ".json", ".dfxml", ".md5", ".sha1", ".sha256", ".sha512"}) {
-    const fs::path from = dir / (name + ext);
-    if (!fs::exists(from, ec)) continue;
-    const fs::path to = dir / (name + ".interrupted-" + std::to_string(n) + ext);
-    if (::rename(from.c_str(), to.c_str()) != 0)
-      return make_errno_error(ErrorCode::io_error, errno, "前回の報告書を退避できません: " + from.string(),
-                              "cannot set the earlier report aside: " + from.string());
-  }
-  return fsync_directory(dir);
-}
-
-struct StateFile {
-  fs::path path;
-  json base;
-  Status write(std::uint64_t committed, const std::vector<BadRange>& bad, std::uint32_t ss) {
-    json j = base;
-    j["committed_bytes"] = committed;
-    j["bad_ranges"] = bad_json(bad, ss);
-    return write_file_atomic(path, j.dump(2) + "\n", 0640);
-  }
-};
+namespace detail {
 
 std::vector<fs::path> existing_segments(const fs::path& stem) {
   std::vector<fs::path> v;
@@ -582,571 +604,39 @@ std::vector<fs::path> existing_segments(const fs::path& stem) {
   return v;
 }
 
-struct Job {
-  Job(Workspace& w, AcquireRequest r, Progress& p, const CancelToken& c, const AcquireCallbacks& callbacks)
-      : ws(w), req(std::move(r)), progress(p), cancel(c), cb(callbacks) {
-    // Absolute paths: the record and the state file must still name the files from another
-    // working directory (--resume after a reboot).
-    std::error_code ec;
-    if (auto a = fs::absolute(req.dest_dir, ec); !ec) req.dest_dir = a;
-    if (req.second_dest_dir)
-      if (auto a = fs::absolute(*req.second_dest_dir, ec); !ec) req.second_dest_dir = a;
-    if (auto a = fs::absolute(req.source, ec); !ec) req.source = a;
-  }
-  Workspace& ws;
-  AcquireRequest req;
-  Progress& progress;
-  const CancelToken& cancel;
-  const AcquireCallbacks& cb;
-  // resume
-  bool resuming = false;
-  std::uint64_t resume_from = 0;
-  std::vector<BadRange> prior_bad;
-  std::int64_t prior_started_ns = 0;
-
-  AcquireResult out;
-
-  void phase(Phase p) {
-    progress.phase.store(static_cast<int>(p));
-    if (cb.on_phase) cb.on_phase(p);
-  }
-
-  Result<AcquireResult> run() {
-    auto reg = evidence::EvidenceRegister::open(ws);
-    if (!reg) return reg.error();
-    auto& R = out.record;
-    req.algos = normalise_algos(req.algos);
-    const std::string op = ws.log().current_operator().name;
-
-    // Evidence numbers: the source item (existing or new) and the image item.
-    std::string src_no = req.source_evidence_no, img_no;
-    bool new_source_item = false;
-    if (!resuming) {
-      auto plan = plan_evidence_numbers(*reg, src_no);
-      if (!plan) return plan.error();
-      src_no = plan->source;
-      img_no = plan->image;
-      new_source_item = plan->new_source;
-      if (req.name.empty()) req.name = img_no;
-    } else {
-      img_no = out.record.image_evidence_no;
-    }
-
-    // Preflight (also on resume: the destination must still be there and have room).
-    Preflight pf;
-    if (!resuming) {
-      pf = preflight(req, ws.case_root());
-      if (cb.on_preflight) cb.on_preflight(pf);
-      if (!pf.can_start()) return pf.refusal();
-    }
-
-    SourceInfo sinfo;
-    auto src = open_source(req.source, &sinfo);
-    if (!src) return src.error();
-    Source& source = *src.value();
-    json device;
-    if (sinfo.block_device) {
-      if (auto d = describe_device(req.source, ListOptions{.case_root = ws.case_root(), .query_hpa_dco = true, .query_smart = true}); d)
-        device = to_json(d.value());
-    } else {
-      device = {{"path", req.source.string()}, {"kind", "image_file"}, {"size_bytes", sinfo.size}};
-    }
-    if (resuming) {
-      const auto want = out.record.source_size;
-      if (sinfo.size != want)
-        return make_error(ErrorCode::integrity,
-                          "再開できません: 読み取り元の大きさが前回と違います（" + std::to_string(want) + " → " +
-                              std::to_string(sinfo.size) + "）。別の装置の可能性があります",
-                          "cannot resume: the source size differs from the interrupted job (" + std::to_string(want) +
-                              " → " + std::to_string(sinfo.size) + "); it may be a different device");
-      const std::string old_serial = out.record.device.value("serial", "");
-      if (!old_serial.empty() && device.value("serial", "") != old_serial)
-        return make_error(ErrorCode::integrity, "再開できません: 読み取り元の製造番号が前回と違います",
-                          "cannot resume: the source serial number differs from the interrupted job");
-    }
-
-    // Record fields known at the start.
-    R.incident_id = ws.incident().incident_id;
-    R.kit_id = ws.key().kit_id();
-    R.operator_name = op;
-    R.witness = req.witness;
-    R.host = host_name();
-    R.source_evidence_no = src_no;
-    R.image_evidence_no = img_no;
-    R.tool = provenance_json();
-    R.tool["libewf"] = libewf_version();
-    R.device = device;
-    if (req.destination_medium_serial.empty()) req.destination_medium_serial = medium_serial_of(req.dest_dir);
-    R.request = request_json(req);
-    R.source_path = req.source.string();
-    R.source_size = sinfo.size;
-    R.sector_size = sinfo.logical_sector;
-    R.format = req.format;
-    R.write_protection = !sinfo.block_device ? "image file opened O_RDONLY"
-                         : sinfo.read_only_set
-                             ? "kernel read-only (BLKROSET) set before reading; opened O_RDONLY"
-                             : "kernel read-only flag already set (confirmed with BLKROGET before reading; this user "
-                               "may not change it); opened O_RDONLY";
-    if (!req.write_blocker.empty()) R.write_protection = "hardware write blocker: " + req.write_blocker + "; " + R.write_protection;
-    if (req.allow_mounted_rw && !req.override_reason.empty())
-      R.deviations.push_back("source was mounted read-write; operator override: " + req.override_reason);
-    const auto t_start = evidence::now_time(ws);
-    R.started_utc_ns = resuming && prior_started_ns ? prior_started_ns : t_start.utc_ns;
-    R.time_quality = t_start.quality;
-    R.resumed = resuming;
-    R.resumed_from = resume_from;
-    const std::string dest_serial = req.destination_medium_serial.empty()
-                                        ? "不明 / unknown (" + req.dest_dir.string() + ")"
-                                        : req.destination_medium_serial;
-
-    // Evidence items and the start entry.
-    if (!resuming) {
-      if (new_source_item) {
-        evidence::EvidenceItem s;
-        s.evidence_no = src_no;
-        s.description = !req.description.empty() ? req.description
-                                                  : (device.value("model", "") + " " + device.value("serial", "") + " " +
-                                                     req.source.string());
-        s.item_type = sinfo.block_device ? evidence::ItemType::storage_medium : evidence::ItemType::disk_image;
-        s.model = device.value("model", "");
-        s.serial_no = device.value("serial", "");
-        s.make = device.value("vendor", "");
-        s.capacity_bytes = static_cast<std::int64_t>(sinfo.size);
-        s.interface = device.value("transport", "");
-        s.found_location = req.found_location;
-        s.collected_by.name = op;
-        s.witness.name = req.witness;
-        s.collection_reason = req.notes;
-        auto added = reg->add_item(ws, s);
-        if (!added) return added.error();
-      }
-      evidence::EvidenceItem img;
-      img.evidence_no = img_no;
-      img.derived_from = src_no;
-      img.item_type = evidence::ItemType::disk_image;
-      img.description = "イメージ / image of " + src_no + " (" + std::string(to_string(req.format)) + ")";
-      img.collected_by.name = op;
-      img.witness.name = req.witness;
-      evidence::Acquisition a;
-      a.method = sinfo.block_device ? "dead-physical" : "copy";
-      a.tool_name = "shodo";
-      a.tool_version = tool_version_string();
-      a.kit_version = tool_version();
-      a.write_protection = R.write_protection;
-      a.source_device_path = req.source.string();
-      a.destination_medium_serial = dest_serial;
-      a.destination_path = (req.dest_dir / req.name).string();
-      a.image_format = req.format == ImageFormat::split ? "split-raw" : to_string(req.format);
-      a.started = t_start;
-      a.operator_.name = op;
-      a.witness.name = req.witness;
-      for (const auto& d : R.deviations) a.deviations += (a.deviations.empty() ? "" : "; ") + d;
-      a.outcome = "in_progress";
-      img.acquisition = a;
-      auto added = reg->add_item(ws, img);
-      if (!added) return added.error();
-      std::string algos;
-      for (auto al : req.algos) algos += std::string(algos.empty() ? "" : ",") + to_string(al);
-      auto e = ws.log().append_system(
-          "acquisition_started",
-          "取得開始 / acquisition started: " + src_no + " " + req.source.string() + " (" + std::to_string(sinfo.size) +
-              " bytes) → " + img_no + " " + (req.dest_dir / req.name).string() + " [" + to_string(req.format) + ", " +
-              algos + "]",
-          {src_no, img_no});
-      if (!e) return e.error();
-    } else {
-      auto e = ws.log().append_system("acquisition_resumed",
-                                      "取得再開 / acquisition resumed: " + src_no + " → " + img_no + " from byte " +
-                                          std::to_string(resume_from),
-                                      {src_no, img_no});
-      if (!e) return e.error();
-    }
-
-    // Sinks.
-    std::vector<std::unique_ptr<Sink>> sinks;
-    auto make_sinks = [&](const fs::path& dir) -> Status {
-      const fs::path stem = dir / req.name;
-      if (req.format == ImageFormat::e01) {
-        EwfOptions eo;
-        eo.data.case_number = ws.incident().incident_id;
-        eo.data.evidence_number = img_no;
-        eo.data.examiner = op;
-        eo.data.description = req.description.empty() ? src_no : req.description;
-        eo.data.notes = req.notes;
-        eo.compression = req.compression;
-        eo.segment_bytes = effective_segment(req);
-        auto s = create_e01_sink(stem, sinfo.size, sinfo.logical_sector, eo);
-        if (!s) return s.error();
-        sinks.push_back(std::move(s.value()));
-      } else {
-        auto s = create_raw_sink(stem, effective_segment(req),
-                                 resuming ? std::optional<std::uint64_t>(resume_from) : std::nullopt);
-        if (!s) return s.error();
-        sinks.push_back(std::move(s.value()));
-      }
-      return ok_status();
-    };
-    if (auto st = make_sinks(req.dest_dir); !st) return st.error();
-    if (req.second_dest_dir)
-      if (auto st = make_sinks(*req.second_dest_dir); !st) return st.error();
-
-    // State file for --resume (raw and split).
-    StateFile state;
-    state.path = req.dest_dir / (req.name + ".state.json");
-    state.base = {{"format", "shodo-acquire-state"},
-                  {"version", 1},
-                  {"incident_id", ws.incident().incident_id},
-                  {"case_root", ws.case_root().string()},
-                  {"request", request_json(req)},
-                  {"source_evidence_no", src_no},
-                  {"image_evidence_no", img_no},
-                  {"source_size", sinfo.size},
-                  {"device", device},
-                  {"started_utc_ns", R.started_utc_ns}};
-    const bool resumable = req.format != ImageFormat::e01;
-    if (resumable)
-      if (auto st = state.write(resume_from, prior_bad, sinfo.logical_sector); !st) return st.error();
-
-    // Acquire.
-    phase(Phase::acquiring);
-    std::vector<Sink*> raw_sinks;
-    for (auto& s : sinks) raw_sinks.push_back(s.get());
-    std::unique_ptr<Source> prefix;
-    PipelineOptions po;
-    po.algos = req.algos;
-    po.block_size = req.block_size;
-    po.queue_blocks = req.queue_blocks;
-    po.retries = req.retries;
-    po.max_bad_sectors = req.max_bad_sectors;
-    po.piece_size = req.piece_size;
-    po.piece_algos = {HashAlgo::sha256};
-    if (resuming) {
-      auto pre = open_raw_image(sinks.front()->files());
-      if (!pre) return pre.error();
-      prefix = std::move(pre.value());
-      po.prefix = prefix.get();
-      po.resume_offset = resume_from;
-      po.prior_bad = prior_bad;
-    }
-    if (resumable)
-      po.on_commit = [&](std::uint64_t at, const std::vector<BadRange>& bad) { (void)state.write(at, bad, sinfo.logical_sector); };
-    PipelineResult pr = run_pipeline(source, raw_sinks, po, progress, cancel);
-    const bool complete = is_complete(pr.outcome);
-    for (auto& s : sinks) {
-      Status st = complete ? s->finish(pr.hashes) : s->close_partial();
-      if (!st && complete) {
-        pr.outcome = Outcome::aborted_destination;
-        pr.partial_hashes = pr.hashes;
-        pr.hashes.clear();
-        pr.error = st.error();
-      }
-    }
-    const auto t_end = evidence::now_time(ws);
-    R.ended_utc_ns = t_end.utc_ns;
-    R.outcome = to_string(pr.outcome);
-    R.outcome_ja = outcome_text(pr.outcome, pr.bad_sectors, true);
-    R.outcome_en = outcome_text(pr.outcome, pr.bad_sectors, false);
-    if (pr.error) {
-      R.outcome_ja += "（" + pr.error->describe(true) + "）";
-      R.outcome_en += " (" + pr.error->describe(false) + ")";
-    }
-    R.bytes_covered = pr.bytes_covered;
-    R.bad = pr.bad;
-    R.bad_beyond = pr.bad_beyond;
-    R.bad_sectors = pr.bad_sectors;
-    R.source_hashes = pr.hashes;
-    R.partial_hashes = pr.partial_hashes;
-    R.pieces = pr.pieces;
-    R.acquire_seconds = pr.seconds;
-    R.bottleneck = stage_name(pr.bottleneck);
-    for (const auto& f : sinks.front()->files()) R.image_files.push_back(f.filename().string());
-    if (sinks.size() > 1)
-      for (const auto& f : sinks[1]->files()) R.second_image_files.push_back(f.filename().string());
-    out.outcome = pr.outcome;
-    out.error = pr.error;
-
-    // Verify: re-read the image (always), the source (optional).
-    std::vector<std::pair<HashAlgo, std::vector<std::pair<std::string, std::string>>>> hash_files;
-    bool all_match = complete;
-    if (complete) {
-      phase(Phase::verifying_image);
-      const auto t_v0 = steady_now_ns();
-      for (std::size_t si = 0; si < sinks.size(); ++si) {
-        const auto files = sinks[si]->files();
-        const std::string label = si == 0 ? "image_reread" : "second_image_reread";
-        std::unique_ptr<Source> img;
-        if (req.format == ImageFormat::e01) {
-          auto o = open_e01_image(files.front());
-          if (!o) return o.error();
-          img = std::move(o.value());
-        } else {
-          auto o = open_raw_image(files);
-          if (!o) return o.error();
-          img = std::move(o.value());
-        }
-        const std::uint64_t piece = req.format == ImageFormat::split ? effective_segment(req) : 0;
-        std::vector<HashAlgo> all_algos;  // requested + stored in the image (E01: MD5, SHA-1)
-        for (const auto& h : pr.hashes) all_algos.push_back(h.algo);
-        PipelineResult vr = piece ? hash_source_pieces(*img, all_algos, piece, progress, cancel)
-                                  : hash_source(*img, all_algos, progress, cancel);
-        for (const auto& h : pr.hashes) {
-          VerifyCheck c;
-          c.what = label;
-          c.algo = to_string(h.algo);
-          c.expected = h.hex;
-          c.done = is_complete(vr.outcome);
-          for (const auto& g : vr.hashes)
-            if (g.algo == h.algo) c.actual = g.hex;
-          c.match = c.done && c.actual == c.expected && vr.outcome == Outcome::complete;
-          if (!c.done) {
-            c.note_ja = "イメージを最後まで読めませんでした";
-            c.note_en = "the image could not be read to the end";
-          }
-          all_match = all_match && c.match;
-          R.verification.push_back(c);
-        }
-        if (req.format == ImageFormat::e01) {
-          auto info = read_e01_info(files.front());
-          if (info) {
-            for (const auto& [algo, stored] : {std::pair{HashAlgo::md5, info->md5}, std::pair{HashAlgo::sha1, info->sha1}}) {
-              VerifyCheck c;
-              c.what = algo == HashAlgo::md5 ? "e01_stored_md5" : "e01_stored_sha1";
-              c.algo = to_string(algo);
-              c.actual = stored;
-              for (const auto& h : pr.hashes)
-                if (h.algo == algo) c.expected = h.hex;
-              c.done = !c.expected.empty();
-              c.match = c.done && c.expected == c.actual;
-              all_match = all_match && (c.match || !c.done);
-              R.verification.push_back(c);
-            }
-          }
-        }
-        // Hash files: per image file, every algorithm.
-        if (si == 0) {
-          for (HashAlgo algo : req.algos) {
-            std::vector<std::pair<std::string, std::string>> lines;
-            if (req.format == ImageFormat::raw) {
-              for (const auto& g : vr.hashes)
-                if (g.algo == algo) lines.push_back({files.front().filename().string(), g.hex});
-            } else if (req.format == ImageFormat::split) {
-              std::size_t idx = 0;
-              for (const auto& p : vr.pieces)
-                if (p.algo == algo && idx < files.size()) lines.push_back({files[idx++].filename().string(), p.hex});
-            } else {
-              for (const auto& f : files) {
-                auto fsrc = open_raw_image({f});
-                if (!fsrc) return fsrc.error();
-                Progress fp;
-                auto fr = hash_source(*fsrc.value(), {algo}, fp, cancel);
-                if (!fr.hashes.empty()) lines.push_back({f.filename().string(), fr.hashes.front().hex});
-              }
-            }
-            if (algo == HashAlgo::sha256) R.file_sha256 = lines;
-            hash_files.push_back({algo, lines});
-          }
-        }
-      }
-      if (req.verify_source) {
-        phase(Phase::verifying_source);
-        std::vector<HashAlgo> all_algos;
-        for (const auto& h : pr.hashes) all_algos.push_back(h.algo);
-        PipelineResult sr = hash_source(source, all_algos, progress, cancel);
-        for (const auto& h : pr.hashes) {
-          VerifyCheck c;
-          c.what = "source_reread";
-          c.algo = to_string(h.algo);
-          c.expected = h.hex;
-          c.done = is_complete(sr.outcome);
-          for (const auto& g : sr.hashes)
-            if (g.algo == h.algo) c.actual = g.hex;
-          c.match = c.done && c.actual == c.expected;
-          if (!c.done) {
-            c.note_ja = "読み取り元を再読込できませんでした: " + std::string(to_string(sr.outcome));
-            c.note_en = "the source could not be re-read: " + std::string(to_string(sr.outcome));
-          } else if (!c.match && pr.bad_sectors) {
-            c.note_ja = "読めないセクタの結果が変わった可能性があります（装置の劣化）";
-            c.note_en = "unreadable sectors may have changed between reads (failing device)";
-          }
-          all_match = all_match && c.match;
-          R.verification.push_back(c);
-        }
-      } else {
-        VerifyCheck c;
-        c.what = "source_reread";
-        c.note_ja = "読み取り元の再読込は指定されていません（--verify-source）";
-        c.note_en = "source re-read not requested (--verify-source)";
-        R.verification.push_back(c);
-      }
-      R.verify_seconds = static_cast<double>(steady_now_ns() - t_v0) / 1e9;
-      R.verify_ended_utc_ns = evidence::now_time(ws).utc_ns;
-    }
-    out.verified = complete && all_match;
-    out.verify_cancelled = complete && cancel.cancelled();
-    if (out.verify_cancelled) {
-      out.verified = false;
-      R.verify_summary_ja = "検証は中止されました: イメージは最後まで書けていますが、照合していません。shodo verify-image で検証してください";
-      R.verify_summary_en = "verification cancelled: the image was written to the end but not checked. Run shodo verify-image on it";
-    } else if (complete) {
-      R.verify_summary_ja = all_match ? "検証: 一致。イメージは取得したデータと同一です。次は証拠品ラベルと保管記録（custody-form）を印刷してください"
-                                      : "検証: 不一致があります。このイメージを解析に使わず、保存先の媒体を替えて取り直してください";
-      R.verify_summary_en = all_match ? "verification: MATCH. The image holds exactly the data acquired. Next, print the evidence label and the custody form"
-                                      : "verification: MISMATCH. Do not analyse this image; acquire again to a different destination medium";
-    } else {
-      R.verify_summary_ja = "検証なし: 取得が完了していません";
-      R.verify_summary_en = "not verified: the acquisition did not complete";
-    }
-
-    // Sidecars next to the image (and the second copy).
-    phase(Phase::writing_records);
-    const std::string json_text = to_json(R).dump(2) + "\n";
-    std::string cmdline = "shodo acquire " + req.source.string() + " --dest " + req.dest_dir.string() + " --name " + req.name +
-                          " --format " + to_string(req.format);
-    // A sidecar that cannot be written (a full destination) does not lose the job: the register
-    // and the chronology below still get the record, and the failure is reported.
-    for (auto& f : sinks.front()->files()) out.written.push_back(f);
-    if (auto w = write_sidecars(R, req.dest_dir, req.name, json_text, cmdline, hash_files); w)
-      for (auto& f : w.value()) out.written.push_back(f);
-    else
-      out.report_errors.push_back(report_error_for(req.dest_dir, w.error()));
-    if (req.second_dest_dir) {
-      for (auto& f : sinks[1]->files()) out.written.push_back(f);
-      if (auto w = write_sidecars(R, *req.second_dest_dir, req.name, json_text, cmdline, hash_files); w)
-        for (auto& f : w.value()) out.written.push_back(f);
-      else
-        out.report_errors.push_back(report_error_for(*req.second_dest_dir, w.error()));
-    }
-    std::error_code ec;
-    if (complete) fs::remove(state.path, ec);  // nothing left to resume
-    else if (resumable && state.write(pr.bytes_covered, pr.bad, sinfo.logical_sector).ok())
-      out.state_file = state.path;
-
-    // Evidence register: outcome, hashes, verification.
-    json acq = reg->find(img_no) && reg->find(img_no)->acquisition ? evidence::to_json(*reg->find(img_no)->acquisition) : json::object();
-    acq["ended"] = evidence::to_json(t_end);
-    acq["bytes_read"] = pr.bytes_covered;
-    acq["read_errors"] = pr.bad_sectors;
-    acq["outcome"] = complete ? (pr.bad_sectors ? "completed_with_errors" : "completed") : "aborted";
-    acq["destination_medium_serial"] = dest_serial;
-    if (auto st = reg->update_item(ws, img_no, json{{"acquisition", acq}}, "取得終了 / acquisition ended: " + R.outcome); !st)
-      return st.error();
-    const std::string tool = "shodo " + tool_version() + " (" + std::string(R.tool.value("openssl", "")) + ")";
-    for (const auto& h : pr.hashes) {
-      evidence::HashRecord hr{to_string(h.algo), h.hex, "whole_device", req.source.string(), 0, "", tool};
-      if (auto st = reg->record_hash(ws, src_no, hr); !st) return st.error();
-      // On the image item: a raw image's file hash is this value (its path, so that the EV-03
-      // manifest can be checked with sha256sum -c); split and E01 files differ from the data they
-      // hold, so the data's hash is recorded as such and each file's own hash below.
-      if (req.format == ImageFormat::raw && !sinks.front()->files().empty()) {
-        hr.scope = "image_file";
-        hr.target = sinks.front()->files().front().string();
-      }
-      if (auto st = reg->record_hash(ws, img_no, hr); !st) return st.error();
-    }
-    if (!complete)
-      for (const auto& h : pr.partial_hashes) {
-        evidence::HashRecord hr{to_string(h.algo), h.hex, "partial", "first " + std::to_string(pr.bytes_covered) + " bytes", 0, "", tool};
-        if (auto st = reg->record_hash(ws, img_no, hr); !st) return st.error();
-      }
-    for (const auto& [f, h] : R.file_sha256) {
-      evidence::HashRecord hr{"sha256", h, "segment", (req.dest_dir / f).string(), 0, "", tool};
-      if (req.format == ImageFormat::raw) continue;  // the image_file hash above is this file's hash
-      if (auto st = reg->record_hash(ws, img_no, hr); !st) return st.error();
-    }
-    for (const auto& c : R.verification) {
-      if (!c.done) continue;
-      evidence::VerificationEvent v;
-      // The register knows image_reread / source_reread; the kind of check goes into the detail.
-      v.what = c.what == "source_reread" ? "source_reread" : "image_reread";
-      v.match = c.match;
-      v.detail = c.what + " " + c.algo + " expected " + c.expected + " actual " + c.actual;
-      if (auto st = reg->record_verification(ws, c.what == "source_reread" ? src_no : img_no, v); !st) return st.error();
-    }
-    std::string hashes;
-    for (const auto& h : (complete ? pr.hashes : pr.partial_hashes)) hashes += std::string(" ") + to_string(h.algo) + ":" + h.hex;
-    auto e = ws.log().append_system(
-        "acquisition_ended",
-        "取得終了 / acquisition ended: " + img_no + " " + R.outcome + ", " + std::to_string(pr.bytes_covered) + "/" +
-            std::to_string(sinfo.size) + " bytes, " + std::to_string(pr.bad_sectors) + " unreadable sectors, " +
-            (complete ? (out.verified ? "verify MATCH" : "verify MISMATCH") : "NO whole-source hash; partial:") + hashes +
-            (out.report_errors.empty() ? "" : "; report not written next to the image: " + out.report_errors.front().en),
-        {src_no, img_no});
-    if (!e) return e.error();
-    progress.finished.store(true);
-    return std::move(out);
-  }
-};
-
-}  // namespace
-
-Result<AcquireResult> run_acquisition(Workspace& ws, const AcquireRequest& req, Progress& progress, const CancelToken& cancel,
-                                      const AcquireCallbacks& cb) {
-  Job job(ws, req, progress, cancel, cb);
-  return job.run();
+Result<std::unique_ptr<Source>> open_image(const SourceOpeners& open, ImageFormat format, const std::vector<fs::path>& files) {
+  if (open.image) return open.image(format, files);
+  if (files.empty())
+    return make_error(ErrorCode::not_found, "イメージファイルがありません", "there are no image files");
+  if (format == ImageFormat::e01) return open_e01_image(files.front());
+  return open_raw_image(files);
 }
 
-Result<AcquireResult> resume_acquisition(Workspace& ws, const fs::path& state_file, Progress& progress,
-                                         const CancelToken& cancel, const AcquireCallbacks& cb) {
-  auto text = read_file(state_file);
-  if (!text)
-    return make_error(ErrorCode::not_found, "取得の状態ファイルがありません: " + state_file.string(),
-                      "no acquisition state file: " + state_file.string());
-  json j = json::parse(text.value(), nullptr, false);
-  if (j.is_discarded() || j.value("format", "") != "shodo-acquire-state")
-    return make_error(ErrorCode::invalid_input, "取得の状態ファイルではありません: " + state_file.string(),
-                      "not an acquisition state file: " + state_file.string());
-  if (j.value("incident_id", "") != ws.incident().incident_id)
-    return make_error(ErrorCode::invalid_input, "この取得は別のインシデント（" + j.value("incident_id", "") + "）のものです",
-                      "this acquisition belongs to another incident (" + j.value("incident_id", "") + ")");
-  auto req = request_from_json(j.at("request"));
-  if (!req) return req.error();
-  if (req->format == ImageFormat::e01)
-    return make_error(ErrorCode::unsupported, "E01 の取得は再開できません。取り直してください",
-                      "an E01 acquisition cannot be resumed; acquire again");
-  Job job(ws, req.value(), progress, cancel, cb);
-  job.resuming = true;
-  job.resume_from = j.value("committed_bytes", std::uint64_t{0});
-  job.prior_bad = bad_from_json(j.value("bad_ranges", json::array()));
-  job.prior_started_ns = j.value("started_utc_ns", std::int64_t{0});
-  job.out.record.image_evidence_no = j.value("image_evidence_no", "");
-  job.out.record.source_size = j.value("source_size", std::uint64_t{0});
-  job.out.record.device = j.value("device", json::object());
-  job.req.source_evidence_no = j.value("source_evidence_no", "");
-  // The image files must still hold what the state file says was committed.
-  if (job.req.format == ImageFormat::split && existing_segments(job.req.dest_dir / job.req.name).empty())
-    return make_error(ErrorCode::not_found, "再開できません: イメージファイルがありません", "cannot resume: the image files are missing");
-  if (auto st = set_aside_reports(job.req.dest_dir, job.req.name); !st) return st.error();
-  if (job.req.second_dest_dir)
-    if (auto st = set_aside_reports(*job.req.second_dest_dir, job.req.name); !st) return st.error();
-  return job.run();
-}
+}  // namespace detail
+
+// ---- verify-image ---------------------------------------------------------------------------
 
 Result<ImageVerifyResult> verify_image(const fs::path& image, Progress& progress, const CancelToken& cancel,
-                                       const std::vector<HashValue>& expected_in) {
+                                       const std::vector<HashValue>& expected_in, const SourceOpeners& open) {
   ImageVerifyResult res;
   std::error_code ec;
   if (!fs::exists(image, ec))
     return make_error(ErrorCode::not_found, "イメージがありません: " + image.string(), "the image does not exist: " + image.string());
   const std::string ext = image.extension().string();
-  std::unique_ptr<Source> src;
   fs::path stem = image;
   stem.replace_extension();
   std::optional<EwfStoredInfo> stored;
+  Result<std::unique_ptr<Source>> opened = make_error(ErrorCode::not_found, "", "");
   if (ext == ".E01" || ext == ".e01") {
-    auto o = open_e01_image(image);
-    if (!o) return o.error();
-    src = std::move(o.value());
+    opened = open_image(open, ImageFormat::e01, {image});
     if (auto info = read_e01_info(image); info) stored = info.value();
   } else if (ext == ".001") {
-    auto segs = existing_segments(stem);
-    auto o = open_raw_image(segs);
-    if (!o) return o.error();
-    src = std::move(o.value());
+    opened = open_image(open, ImageFormat::split, existing_segments(stem));
   } else {
-    auto o = open_raw_image({image});
-    if (!o) return o.error();
-    src = std::move(o.value());
+    opened = open_image(open, ImageFormat::raw, {image});
   }
+  if (!opened) return opened.error();
+  std::unique_ptr<Source> src = std::move(opened.value());
   // Expected values: given, else the sidecar JSON written at acquisition.
   std::vector<HashValue> expected = expected_in;
   const fs::path sidecar = stem.string() + ".json";

@@ -1,12 +1,19 @@
 // An acquisition job (issue 3): preflight → open the source read-only → image through the
-// pipeline → verify by re-reading → sidecar reports → evidence records and custody entries.
+// pipeline → verify by re-reading → evidence records, sidecar reports and custody entries.
 // The chronology gets "acquisition_started" / "acquisition_ended" (with outcome and hashes);
 // the evidence register gets the source item, the image item (derived_from the source), its
 // hashes and verification events (forensics/evidence).
+//
+// A job never loses its record (issue 10 §4): once the pipeline has run, a later failure — a
+// register write, a sidecar report, an image that cannot be re-read, the state file — is kept
+// in the result (record.failures) and the reports, and the chronology's end entry is always
+// attempted (result.end_entry_saved says whether it was written). One verdict, computed here
+// from the result (verdict_of), gives the CLI's exit status and the GUI's final state.
 #pragma once
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -96,6 +103,12 @@ Result<PlannedNumbers> plan_evidence_numbers(const evidence::EvidenceRegister& r
 // Checks everything that can be known before starting; opens nothing for writing.
 Preflight preflight(const AcquireRequest& req, const std::filesystem::path& case_root);
 
+// A record that could not be written once the image was (issue 10 §4). The job goes on.
+struct RecordFailure {
+  std::string stage;  // "register", "sidecar", "second_sidecar", "verification", "state_file", "chronology"
+  Error error;        // what failed, in both languages, with its context
+};
+
 struct VerifyCheck {
   std::string what;      // "image_reread", "source_reread", "e01_stored_md5", "e01_stored_sha1"
   std::string algo;
@@ -139,6 +152,11 @@ struct AcquisitionRecord {
   std::string bottleneck;
   bool resumed = false;
   std::uint64_t resumed_from = 0;
+  // Records that could not be written, as known when the reports were written (a failure of the
+  // chronology's end entry comes later and is only in the result and the CLI/GUI).
+  std::vector<RecordFailure> failures;
+  // The verdict (to_string(Verdict)) and its reason, as known when the reports were written.
+  std::string verdict, verdict_ja, verdict_en;
 };
 
 nlohmann::json to_json(const AcquisitionRecord& r);
@@ -152,9 +170,19 @@ const char* phase_key(Phase p);
 // The phase a Progress::phase value stands for (out-of-range values read as preparing).
 Phase phase_of(int value);
 
+// How a job opens what it reads: the evidence source, and each image it wrote for the re-read.
+// Empty members use the real ones (open_source; open_raw_image / open_e01_image). Tests give a
+// scripted fake (tests/unit/fake_source.hpp) that fails on purpose. Called on the job's thread.
+struct SourceOpeners {
+  std::function<Result<std::unique_ptr<Source>>(const std::filesystem::path& path, SourceInfo* info)> source;
+  // files: the raw file, the split segments in order, or the first E01 segment.
+  std::function<Result<std::unique_ptr<Source>>(ImageFormat format, const std::vector<std::filesystem::path>& files)> image;
+};
+
 struct AcquireCallbacks {
   std::function<void(const Preflight&)> on_preflight;
   std::function<void(Phase phase)> on_phase;
+  SourceOpeners open;
 };
 
 struct AcquireResult {
@@ -167,17 +195,53 @@ struct AcquireResult {
   std::optional<Error> error;
   // Reports next to the image that could not be written (e.g. the destination ran full). The
   // job's record still reaches the evidence register and the chronology on the case volume.
+  // The same failures are in record.failures (stage "sidecar" / "second_sidecar").
   std::vector<Error> report_errors;
+  // The chronology's "acquisition_ended" entry was written; false: the end of this job is NOT
+  // saved in the chronology (record.failures has stage "chronology" and the reason).
+  bool end_entry_saved = false;
 };
 
-// Runs a whole job. Refuses (Error) when preflight fails; otherwise always returns a result,
-// also for early ends (outcome + error). Phases in progress.phase: 1 acquire, 2 verify image,
-// 3 verify source. The CLI exit code follows the outcome (see exit_code_for_outcome).
+// What a job came to, from its result: one verdict for the CLI's exit status, the GUI's state
+// and the records. In order of weight: an early end (its outcome), a cancelled verification, a
+// verification that did not match or could not run, records that could not be written, then
+// complete (with or without unreadable sectors).
+enum class Verdict {
+  complete,                   // every sector read, every verification matched, every record written
+  complete_with_bad_sectors,  // the same, with unreadable sectors zero-filled and listed
+  records_incomplete,         // the image is complete and verified, but a record was not written
+  verify_mismatch,            // a verification did not match, or the image could not be re-read
+  verify_cancelled,           // the image was written to the end, then cancelled while verifying
+  aborted_source,             // the source disappeared, shrank or stopped answering
+  aborted_destination,        // a destination failed
+  aborted_bad_limit,          // more unreadable sectors than the limit
+  cancelled,                  // the operator stopped the acquisition
+};
+const char* to_string(Verdict v);  // "complete", "records_incomplete", ...
+// Exit status of `shodo acquire` for a verdict: 0 complete, 10 complete with unreadable sectors,
+// 4 verification mismatch, 11 source gone or not answering, 12 destination failed or records not
+// written, 13 bad-sector limit, 14 cancelled (also while verifying).
+int exit_code(Verdict v);
+
+struct JobVerdict {
+  Verdict verdict = Verdict::complete;
+  std::string reason_ja, reason_en;  // what happened and what to do next
+};
+// Pure: reads only the result.
+JobVerdict verdict_of(const AcquireResult& r);
+
+// Runs a whole job. Refuses (Error) only before anything is read: preflight fails, the register
+// or the chronology cannot take the start, the source or a destination cannot be opened. Once
+// the pipeline has run it always returns a result — early ends (outcome + error) and failed
+// records (record.failures) included. Phases in progress.phase: see Phase. The CLI's exit
+// status and the GUI's state come from verdict_of(result).
 Result<AcquireResult> run_acquisition(Workspace& ws, const AcquireRequest& req, Progress& progress,
                                       const CancelToken& cancel, const AcquireCallbacks& cb = {});
 
 // Continues an interrupted raw/split acquisition from its state file (<dest>/<name>.state.json):
 // what is already written is re-hashed, then reading continues where the last commit ended.
+// A state file that is not one (not JSON, `[]`, a key missing or of the wrong type) is an
+// invalid_input error naming the file and the key, never an exception.
 Result<AcquireResult> resume_acquisition(Workspace& ws, const std::filesystem::path& state_file, Progress& progress,
                                          const CancelToken& cancel, const AcquireCallbacks& cb = {});
 
@@ -188,12 +252,14 @@ struct ImageVerifyResult {
   bool match = false;
   std::string image_evidence_no;
 };
+// `open` (default: open_raw_image / open_e01_image) lets tests give a scripted image.
 Result<ImageVerifyResult> verify_image(const std::filesystem::path& image, Progress& progress, const CancelToken& cancel,
-                                       const std::vector<HashValue>& expected = {});
+                                       const std::vector<HashValue>& expected = {}, const SourceOpeners& open = {});
 
-// Exit statuses of `shodo acquire`: 0 complete and verified, 10 complete with unreadable
-// sectors (zero-filled, listed), 11 aborted: source disappeared, 12 aborted: destination
-// failed, 13 aborted: bad-sector limit, 14 cancelled, 4 verification mismatch.
+// Exit statuses of `shodo acquire` from the outcome alone: 0 complete and verified, 10 complete
+// with unreadable sectors (zero-filled, listed), 11 aborted: source disappeared or stopped
+// answering, 12 aborted: destination failed, 13 aborted: bad-sector limit, 14 cancelled, 4
+// verification mismatch. A whole job's status is exit_code(verdict_of(result).verdict).
 int exit_code_for_outcome(Outcome o, bool verified);
 
 }  // namespace shodo::acquire

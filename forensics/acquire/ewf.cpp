@@ -961,7 +961,8 @@ Result<std::unique_ptr<Sink>> create_e01_sink(const fs::path& stem, std::uint64_
     return fail("ewf.op.settings");
   if (libewf_handle_set_maximum_segment_size(h, options.segment_bytes, e.out()) != 1) return fail("ewf.op.settings");
   if (libewf_handle_set_media_type(h, LIBEWF_MEDIA_TYPE_FIXED, e.out()) != 1) return fail("ewf.op.settings");
-  if (libewf_handle_set_media_flags(h, LIBEWF_MEDIA_FLAG_PHYSICAL, e.out()) != 1) return fail("ewf.op.settings");
+  const std::uint8_t media_flags = options.physical ? LIBEWF_MEDIA_FLAG_PHYSICAL : 0;
+  if (libewf_handle_set_media_flags(h, media_flags, e.out()) != 1) return fail("ewf.op.settings");
   const std::pair<const char*, std::string> headers[] = {
       {"case_number", options.data.case_number},
       {"evidence_number", options.data.evidence_number},

@@ -63,6 +63,9 @@ struct EwfOptions {
   EwfCompression compression = EwfCompression::fast;
   std::uint64_t segment_bytes = k_default_ewf_segment_bytes;  // maximum size of one segment file
   int threads = 0;  // compression threads; 0 = std::thread::hardware_concurrency()
+  // The source is a physical device (a block device): the media flags say "physical". An image
+  // file or other logical source is stored without the flag, so ewfinfo says "Is physical: no".
+  bool physical = true;
   std::string acquiry_software = "shodo " SHODO_VERSION;  // header "Software version used"
 };
 

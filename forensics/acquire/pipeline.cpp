@@ -7,6 +7,8 @@
 #include <mutex>
 #include <thread>
 
+#include "forensics/i18n/catalogue.hpp"
+
 namespace shodo::acquire {
 
 const char* to_string(Outcome o) {
@@ -14,6 +16,7 @@ const char* to_string(Outcome o) {
     case Outcome::complete: return "complete";
     case Outcome::complete_with_bad_sectors: return "complete_with_bad_sectors";
     case Outcome::aborted_source_gone: return "aborted_source_gone";
+    case Outcome::aborted_source_unresponsive: return "aborted_source_unresponsive";
     case Outcome::aborted_destination: return "aborted_destination";
     case Outcome::aborted_bad_limit: return "aborted_bad_limit";
     case Outcome::cancelled: return "cancelled";
@@ -24,6 +27,21 @@ const char* to_string(Outcome o) {
 bool is_complete(Outcome o) { return o == Outcome::complete || o == Outcome::complete_with_bad_sectors; }
 
 namespace {
+
+using Subs = std::initializer_list<std::pair<std::string_view, std::string>>;
+
+std::string fill(std::string text, Subs subs) {
+  for (const auto& [name, value] : subs) {
+    const std::string token = "{" + std::string(name) + "}";
+    for (std::size_t pos = text.find(token); pos != std::string::npos; pos = text.find(token, pos + value.size()))
+      text.replace(pos, token.size(), value);
+  }
+  return text;
+}
+
+Error catalogue_error(ErrorCode code, const char* key, Subs subs) {
+  return make_error(code, fill(i18n::tr(key, i18n::Lang::ja), subs), fill(i18n::tr(key, i18n::Lang::en), subs));
+}
 
 struct Slot {
   unsigned char* data = nullptr;
@@ -117,6 +135,12 @@ class Run {
     m_result.bad = kept;
     std::vector<HashValue> hashes;
     for (std::size_t h = 0; h < algos.size(); ++h) hashes.push_back({algos[h], m_hash_out[h]});
+    // Not one sector of the source could be read: that is a source that does not answer, never
+    // a complete image of zeros (issue 10 §5).
+    if (!m_error && !m_cancel.cancelled() && covered == m_size && m_size > 0 && m_bad_sectors * m_result.sector_size >= m_size)
+      fail(Outcome::aborted_source_unresponsive,
+           catalogue_error(ErrorCode::io_error, "acquire.error.source_never_answered",
+                           {{"sectors", std::to_string(m_bad_sectors)}}));
     if (!m_error && !m_cancel.cancelled() && covered == m_size) {
       m_result.outcome = m_bad_sectors ? Outcome::complete_with_bad_sectors : Outcome::complete;
       m_result.hashes = hashes;
@@ -181,7 +205,13 @@ class Run {
     ReadOutcome r = src.read_at(slot.offset, slot.data, slot.len);
     for (int attempt = 0; r.err && !is_vanished_errno(r.err) && attempt < m_opts.retries; ++attempt)
       r = src.read_at(slot.offset, slot.data, slot.len);
-    if (!r.err && r.bytes == slot.len) return true;
+    if (!r.err && r.bytes == slot.len) {
+      if (!slot.prefix) {
+        m_fail_run = 0;
+        m_last_good = slot.offset;
+      }
+      return true;
+    }
     if (slot.prefix) {
       fail(Outcome::aborted_destination,
            make_error(ErrorCode::io_error, "再開できません: 書き込み済みのイメージを読めません",
@@ -201,8 +231,17 @@ class Run {
       for (int attempt = 0; (s.err || s.bytes < n) && !is_vanished_errno(s.err) && attempt < m_opts.retries; ++attempt)
         s = m_src.read_sector(slot.offset + pos, slot.data + pos);
       if (s.err && is_vanished_errno(s.err)) return source_gone(slot.offset + pos, s.err);
-      if (!s.err && s.bytes >= n) continue;
+      if (!s.err && s.bytes >= n) {
+        m_fail_run = 0;
+        m_last_good = slot.offset + pos;
+        continue;
+      }
       if (!s.err && s.bytes < n && !check_size(slot.offset + pos + s.bytes)) return false;
+      // A long run of failures: is this a bad area, or a source that no longer answers?
+      if (m_opts.unanswered_run_sectors && ++m_fail_run >= m_opts.unanswered_run_sectors) {
+        if (!still_answers(slot.offset + pos)) return false;
+        m_fail_run = 0;
+      }
       std::memset(slot.data + pos, 0, n);
       const BadRange br{slot.offset + pos, ss};
       add_range(slot.bad, br);
@@ -243,6 +282,36 @@ class Run {
     }
     (void)needed;
     return true;
+  }
+
+  // After a run of unreadable sectors ending at `at`: the device must still be there with its
+  // size, and one sector must read again — the last one read before, else sector 0, the middle
+  // one or the last one. False (the job ends, m_error set) when none reads.
+  bool still_answers(std::uint64_t at) {
+    if (!check_size(at)) return false;
+    const std::uint32_t ss = m_result.sector_size;
+    std::vector<std::uint64_t> candidates;
+    if (m_last_good) candidates.push_back(*m_last_good);
+    for (std::uint64_t c : {std::uint64_t{0}, m_size / 2 / ss * ss, (m_size - 1) / ss * ss})
+      if (std::find(candidates.begin(), candidates.end(), c) == candidates.end()) candidates.push_back(c);
+    std::vector<unsigned char> buf(ss);
+    int last_err = 0;
+    for (std::uint64_t c : candidates) {
+      for (int attempt = 0; attempt <= m_opts.retries; ++attempt) {
+        const ReadOutcome r = m_src.read_sector(c, buf.data());
+        if (r.err && is_vanished_errno(r.err)) return source_gone(at, r.err);
+        if (!r.err && r.bytes > 0) return true;
+        last_err = r.err;
+      }
+    }
+    Error e = catalogue_error(ErrorCode::io_error, m_last_good ? "acquire.error.source_stopped" : "acquire.error.source_never_answered_at",
+                              {{"run", std::to_string(m_fail_run)},
+                               {"at", std::to_string(at)},
+                               {"lba", std::to_string(candidates.front() / ss)},
+                               {"sectors", std::to_string(m_fail_run)}});
+    if (last_err) e.context.push_back(std::string("errno ") + std::to_string(last_err) + ": " + std::strerror(last_err));
+    fail(Outcome::aborted_source_unresponsive, e);
+    return false;
   }
 
   bool source_gone(std::uint64_t at, int err, const Error* cause = nullptr) {
@@ -447,6 +516,8 @@ class Run {
   std::vector<std::atomic<std::uint64_t>> m_busy_ns;
 
   std::uint64_t m_bad_sectors = 0;
+  std::uint64_t m_fail_run = 0;                 // unreadable sectors in a row (reader thread)
+  std::optional<std::uint64_t> m_last_good;     // offset of a sector read from the source
   std::optional<Error> m_error;
   Outcome m_outcome = Outcome::complete;
   PipelineResult m_result;

@@ -6,6 +6,14 @@
 // source allows); exactly the unreadable sectors are zero-filled and recorded, and the job
 // goes on. A source that vanishes or shrinks, a destination that fails, a bad-sector limit or
 // a cancel end the job early with a consistent partial image and no whole-source hash.
+//
+// A dead source is not bad sectors (issue 10 §5): after `unanswered_run_sectors` unreadable
+// sectors in a row the pipeline asks whether the source still answers at all — the device must
+// still be there with its size, and a sector read before (or, when none was, sector 0, the middle
+// and the last sector) must read again. If none does, the job ends as aborted_source_unresponsive
+// before the block being read; otherwise the run was a real bad area and the job goes on (the
+// zero-fill is exactly as without the check). A source of which not one sector could be read is
+// never complete: it ends as aborted_source_unresponsive too.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -24,6 +32,7 @@ enum class Outcome {
   complete,                  // every sector read
   complete_with_bad_sectors, // finished; some sectors unreadable (zero-filled, listed)
   aborted_source_gone,       // the source disappeared or shrank
+  aborted_source_unresponsive, // the source is there but stopped answering (or never answered)
   aborted_destination,       // a destination failed (full, file too large, I/O)
   aborted_bad_limit,         // more unreadable sectors than the operator's limit
   cancelled,                 // the operator stopped the job
@@ -44,6 +53,9 @@ struct PipelineOptions {
   std::size_t queue_blocks = 32;       // ring size
   int retries = 2;                     // extra attempts for a failed read
   std::uint64_t max_bad_sectors = 0;   // 0 = no limit
+  // Unreadable sectors in a row after which the source is asked whether it still answers
+  // (0 = never ask). Runs shorter than this are bad sectors without further question.
+  std::uint64_t unanswered_run_sectors = 64;
   std::uint64_t piece_size = 0;        // piecewise hash window in bytes (0 = off)
   std::vector<HashAlgo> piece_algos{HashAlgo::sha256};  // one thread each
   // Resume: bytes [0, resume_offset) come from `prefix` (the image written so far) and are

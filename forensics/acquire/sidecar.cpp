@@ -574,6 +574,23 @@ void verify_section(Report& rep, const AcquisitionRecord& r) {
   rep.field("まとめ", "Summary (English)", or_unknown(r.verify_summary_en));
 }
 
+// The verdict and every record that could not be written (issue 10 §4).
+void verdict_section(Report& rep, const AcquisitionRecord& r) {
+  rep.section("判定", "Verdict");
+  rep.field("判定コード", "Verdict code", or_unknown(r.verdict));
+  if (!r.verdict_ja.empty()) rep.field("内容", "Detail (日本語)", r.verdict_ja);
+  if (!r.verdict_en.empty()) rep.field("内容", "Detail (English)", r.verdict_en);
+  if (r.failures.empty()) {
+    rep.line("保存できなかった記録: なし / records not saved: none");
+    return;
+  }
+  rep.line("保存できなかった記録 / records NOT saved:");
+  for (const auto& f : r.failures) {
+    rep.line("- " + f.stage + ": " + f.error.describe(true), 4);
+    rep.line(f.error.describe(false), 6);
+  }
+}
+
 void times_section(Report& rep, const AcquisitionRecord& r) {
   rep.section("時刻", "Times");
   rep.field("開始", "Started", time_text(r.started_utc_ns, r.time_quality));
@@ -814,6 +831,7 @@ std::string render_info_text(const AcquisitionRecord& r) {
   pieces_section(rep, r);
   files_section(rep, r);
   verify_section(rep, r);
+  verdict_section(rep, r);
   times_section(rep, r);
   return rep.take();
 }

@@ -29,6 +29,7 @@ namespace shodo::acquire {
 // 書込み防止 / Write protection, 逸脱 / Deviations, 取得条件 / Options, 結果 / Outcome,
 // 読めなかったセクタ / Unreadable sectors (every range, never truncated), ハッシュ / Hashes,
 // 区間ハッシュ / Piecewise hashes, イメージファイル / Image files, 検証 / Verification,
+// 判定 / Verdict (the verdict and every record that could not be saved),
 // 時刻 / Times. Missing or mistyped keys of r.device / r.request / r.tool print as
 // "不明 / unknown".
 std::string render_info_text(const AcquisitionRecord& r);

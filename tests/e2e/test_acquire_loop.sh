@@ -7,7 +7,12 @@
 #    xmllint on our DFXML, ewfverify (same MD5) and ewfinfo (Japanese case data) on our E01;
 #  - a full destination (a 3 MiB tmpfs) ends with exit 12, a clear message and a consistent
 #    partial image, and the state file lets `--resume` finish the job elsewhere... (raw only);
-#  - preflight refuses a FAT32 destination for a raw image too large for it.
+#  - preflight refuses a FAT32 destination for a raw image too large for it;
+#  - a source that stops answering is not bad sectors (issue 10 §5): a disk dead from the very
+#    first read and one that dies half-way end with exit 11, no whole-source hash, no "MATCH",
+#    and a partial image that is exactly the source's first bytes;
+#  - a malformed --resume state file is exit 2 with a clear message in both languages (§4);
+#  - E01 headers say "Is physical: yes" for a device and "no" for an image file (§8).
 # Needs root, /dev/fuse, losetup. Exit 77 = skipped.
 set -u
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
@@ -18,9 +23,11 @@ FUSE=${SHODO_BUILD_DIR:?}/tests/badsector_fs
 
 T=$(mktemp -d /tmp/shodo-acq-XXXXXX)
 LOOP=""
+EXTRA_LOOPS=""
 cleanup() {
   [ -n "$LOOP" ] && losetup -d "$LOOP" 2>/dev/null
-  for m in "$T/mnt" "$T/full" "$T/fat"; do mountpoint -q "$m" && umount -l "$m"; done
+  for l in $EXTRA_LOOPS; do losetup -d "$l" 2>/dev/null; done
+  for m in "$T/mnt" "$T/full" "$T/fat" "$T"/mnt-*; do mountpoint -q "$m" && umount -l "$m"; done
   [ -n "${FAT_LOOP:-}" ] && losetup -d "$FAT_LOOP" 2>/dev/null
   rm -rf "$T"
 }
@@ -160,6 +167,72 @@ if mount "$FAT_LOOP" "$T/fat" 2>/dev/null; then
 else
   echo "note: this kernel cannot mount vfat; FAT32 preflight not exercised here"
 fi
+
+# --- E01 "Is physical" follows the source (issue 10 §8) -----------------------------------------
+grep -q "Is physical:.*yes" "$T/ewfinfo.out" || { cat "$T/ewfinfo.out"; fail "E01 of a block device must say Is physical: yes"; }
+"$BIN" acquire "$T/backing" --dest "$T/out" --name file-e01 --format e01 --hash sha256 --dest-serial TESTSERIAL >"$T/e01f.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] || { cat "$T/e01f.out"; fail "e01 of an image file: exit $rc, expected 0"; }
+ewfinfo "$T/out/file-e01.E01" >"$T/ewfinfo-file.out" 2>&1
+grep -q "Is physical:.*no" "$T/ewfinfo-file.out" || { cat "$T/ewfinfo-file.out"; fail "E01 of an image file must say Is physical: no"; }
+
+# --- a source that stops answering is not bad sectors (issue 10 §5) ----------------------------
+# dead_case NAME LBA: the FUSE disk dies when a read reaches LBA (0 = from the very first read).
+dead_case() {
+  local name=$1 from=$2 mnt="$T/mnt-$1" loop
+  mkdir -p "$mnt" "$T/out-$name"
+  BADSECTOR_DEAD_FROM=$from "$FUSE" "$T/backing" "$mnt" || fail "badsector_fs mount ($name)"
+  for _ in $(seq 50); do [ -e "$mnt/disk.img" ] && break; sleep 0.1; done
+  loop=$(losetup -f --show "$mnt/disk.img") || fail "losetup ($name)"
+  EXTRA_LOOPS="$EXTRA_LOOPS $loop"
+  blockdev --setrw "$loop"
+  "$BIN" acquire "$loop" --dest "$T/out-$name" --name dead --format raw --hash md5,sha256 --dest-serial TESTSERIAL \
+    >"$T/$name.out" 2>&1
+  rc=$?
+  [ $rc -eq 11 ] || { cat "$T/$name.out"; fail "$name: exit $rc, expected 11 (the source stopped answering)"; }
+  grep -Eq "stopped answering|does not answer" "$T/$name.out" || { cat "$T/$name.out"; fail "$name: no 'stopped answering' message"; }
+  grep -q "NO hash of the whole source" "$T/$name.out" || { cat "$T/$name.out"; fail "$name: must say there is no whole-source hash"; }
+  ! grep -q "MATCH" "$T/$name.out" || { cat "$T/$name.out"; fail "$name: must not claim a verification"; }
+  python3 - "$T/backing" "$T/out-$name/dead.raw" "$T/out-$name/dead.json" "$from" <<'PY' || fail "$name: record or partial image"
+import json, sys
+src = open(sys.argv[1], "rb").read(); img = open(sys.argv[2], "rb").read()
+rec = json.load(open(sys.argv[3])); dead_from = int(sys.argv[4]) * 512
+assert rec["outcome"] == "aborted_source_unresponsive", rec["outcome"]
+assert rec["verdict"] == "aborted_source", rec["verdict"]
+assert rec["source_hashes"] == {}, rec["source_hashes"]
+assert not any(v["match"] for v in rec["verification"]), rec["verification"]
+assert len(img) == rec["bytes_covered"] <= dead_from, (len(img), rec["bytes_covered"])
+assert img == src[:len(img)], "the partial image is not the source's first bytes"
+assert rec["bad_sectors"] == 0 and rec["bad_ranges"] == [], "a dead disk must not be listed as bad sectors"
+print(sys.argv[2], "partial image consistent:", len(img), "bytes")
+PY
+}
+dead_case first 0
+dead_case half 8192
+python3 - "$T/out-half/dead.json" <<'PY' || fail "half: the disk that died half-way must have given its first part"
+import json, sys
+rec = json.load(open(sys.argv[1]))
+assert rec["bytes_covered"] > 0, rec["bytes_covered"]
+PY
+[ -f "$T/out-half/dead.state.json" ] || fail "half: no state file for --resume"
+
+# --- a malformed --resume state file: exit 2 and a clear message, never a crash (issue 10 §4) --
+python3 - "$T/out-half/dead.state.json" "$T/nokey.state.json" "$T/wrongtype.state.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+k = dict(j); del k["committed_bytes"]; json.dump(k, open(sys.argv[2], "w"))
+w = dict(j); w["committed_bytes"] = "many"; json.dump(w, open(sys.argv[3], "w"))
+PY
+printf '[]' > "$T/array.state.json"
+printf 'not json' > "$T/text.state.json"
+for f in array text nokey wrongtype; do
+  "$BIN" acquire --resume "$T/$f.state.json" >"$T/$f.out" 2>&1
+  rc=$?
+  [ $rc -eq 2 ] || { cat "$T/$f.out"; fail "malformed state file ($f): exit $rc, expected 2"; }
+  grep -q "state file" "$T/$f.out" || { cat "$T/$f.out"; fail "malformed state file ($f): the message must name the state file"; }
+done
+SHODO_LANG=ja "$BIN" acquire --resume "$T/nokey.state.json" >"$T/nokey-ja.out" 2>&1
+[ $? -eq 2 ] && grep -q "状態ファイル" "$T/nokey-ja.out" || { cat "$T/nokey-ja.out"; fail "malformed state file: no Japanese message"; }
 
 # --- chronology and register reference the evidence numbers ----------------------------------
 "$BIN" chrono list --json >"$T/chrono.json" || fail "chrono list"

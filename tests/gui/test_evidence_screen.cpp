@@ -405,8 +405,21 @@ TEST_CASE("job states: live from phase and token, final from the result", "[gui]
   CHECK(final_job_state(Result<acquire::AcquireResult>(r)) == JobState::verify_mismatch);
   r.outcome = acquire::Outcome::aborted_source_gone;
   CHECK(final_job_state(Result<acquire::AcquireResult>(r)) == JobState::aborted);
-  for (JobState st : {JobState::complete, JobState::complete_with_bad_sectors, JobState::verify_mismatch,
-                      JobState::aborted, JobState::refused})
+  // The cases the CLI and the GUI used to disagree on (issue 10 §4): one verdict decides both.
+  acquire::AcquireResult no_reports;
+  no_reports.outcome = acquire::Outcome::complete;
+  no_reports.verified = true;
+  no_reports.report_errors.push_back(make_error(ErrorCode::no_space, "空き不足", "no space"));
+  CHECK(final_job_state(Result<acquire::AcquireResult>(no_reports)) == JobState::records_incomplete);
+  CHECK(acquire::exit_code(acquire::verdict_of(no_reports).verdict) == 12);
+  acquire::AcquireResult verify_cancelled;
+  verify_cancelled.outcome = acquire::Outcome::complete;
+  verify_cancelled.verified = false;
+  verify_cancelled.verify_cancelled = true;
+  CHECK(final_job_state(Result<acquire::AcquireResult>(verify_cancelled)) == JobState::aborted);
+  CHECK(acquire::exit_code(acquire::verdict_of(verify_cancelled).verdict) == 14);
+  for (JobState st : {JobState::complete, JobState::complete_with_bad_sectors, JobState::records_incomplete,
+                      JobState::verify_mismatch, JobState::aborted, JobState::refused})
     CHECK(job_state_final(st));
   CHECK_FALSE(job_state_final(JobState::paused));
 }

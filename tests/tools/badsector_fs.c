@@ -14,6 +14,10 @@
  *   BADSECTOR_SIZE=512          sector size
  *   BADSECTOR_BAD=0,1000,1001   LBAs that always fail
  *   BADSECTOR_TRANSIENT=5:2     LBA:N — fails N times, then reads
+ *   BADSECTOR_DEAD_FROM=8192    the disk dies when a read reaches this LBA: that read and
+ *                               every later one, anywhere, fail with EIO while the file keeps
+ *                               its size (a USB bridge that lost its disk). 0 = dead from the
+ *                               very first read.
  * Writes are refused (EROFS): nothing is ever written to the "evidence".
  * Each read that failed is counted; /.stats shows "reads=N failed=M".
  */
@@ -40,6 +44,8 @@ static unsigned long long g_tlba[MAX_BAD];
 static int g_tleft[MAX_BAD];
 static size_t g_ntrans = 0;
 static unsigned long long g_reads = 0, g_failed = 0;
+static unsigned long long g_dead_from = ~0ULL; /* LBA; ~0 = never dies */
+static int g_dead = 0;
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void parse_list(const char *text, int transient) {
@@ -64,6 +70,8 @@ static void parse_list(const char *text, int transient) {
 static int range_fails(off_t off, size_t len) {
   const unsigned long long first = (unsigned long long)off / g_sector;
   const unsigned long long last = ((unsigned long long)off + len - 1) / g_sector;
+  if (last >= g_dead_from) g_dead = 1;
+  if (g_dead) return 1;
   for (size_t i = 0; i < g_nbad; ++i)
     if (g_bad[i] >= first && g_bad[i] <= last) return 1;
   for (size_t i = 0; i < g_ntrans; ++i)
@@ -177,6 +185,8 @@ int main(int argc, char *argv[]) {
   if (g_sector == 0) g_sector = 512;
   parse_list(getenv("BADSECTOR_BAD"), 0);
   parse_list(getenv("BADSECTOR_TRANSIENT"), 1);
+  const char *dead = getenv("BADSECTOR_DEAD_FROM");
+  if (dead && *dead) g_dead_from = strtoull(dead, NULL, 10);
   /* argv for fuse_main: program, mountpoint, the rest. */
   char **fargv = calloc((size_t)argc + 2, sizeof(char *));
   int fargc = 0;

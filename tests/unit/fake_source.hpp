@@ -1,6 +1,7 @@
 // A fake evidence source for the acquisition tests (issue 3): bytes in memory, sectors that
-// fail for good or a chosen number of times, and a source that shrinks or vanishes at a
-// chosen point.
+// fail for good or a chosen number of times, a source that shrinks or vanishes at a chosen
+// point, and one that dies there: still present with its size, but every read fails with EIO
+// from then on (a USB bridge that lost its disk; issue 10 §5).
 #pragma once
 #include <cerrno>
 #include <cstring>
@@ -25,6 +26,7 @@ class FakeSource final : public acquire::Source {
   std::uint64_t vanish_at = UINT64_MAX;                // reading this offset or later: ENODEV
   std::uint64_t shrink_at = UINT64_MAX;                // reading this offset or later shrinks ...
   std::uint64_t shrink_to = 0;                         // ... the source to this many bytes
+  std::uint64_t dead_from = UINT64_MAX;                // a read reaching this offset kills it: EIO everywhere after
   int reads = 0, sector_reads = 0;
 
   std::uint64_t size() const override { return m_size; }
@@ -55,6 +57,11 @@ class FakeSource final : public acquire::Source {
       out.err = ENODEV;
       return out;
     }
+    if (offset + len > dead_from) m_dead = true;
+    if (m_dead) {
+      out.err = EIO;
+      return out;
+    }
     if (offset + len > shrink_at) m_current = shrink_to;
     if (offset >= m_current) return out;
     len = static_cast<std::size_t>(std::min<std::uint64_t>(len, m_current - offset));
@@ -81,6 +88,7 @@ class FakeSource final : public acquire::Source {
   std::uint64_t m_size;
   std::uint64_t m_current;
   bool m_gone = false;
+  bool m_dead = false;
 };
 
 // Random bytes (fixed seed) followed by zeros: like a half-used disk.

@@ -185,6 +185,7 @@ TEST_CASE("E01: pattern round-trips byte for byte — ewfverify SUCCESS with our
   CHECK(info.output.find("File format:\t\tEnCase 6") != std::string::npos);
   CHECK(info.output.find("Media size:\t\t5.0 MiB (" + std::to_string(data.size()) + " bytes)") != std::string::npos);
   CHECK(info.output.find("Compression level:\tgood (fast) compression") != std::string::npos);
+  CHECK(std::regex_search(info.output, std::regex(R"(Is physical:\s*yes)")));  // the default: a block device
 
   auto stored = read_e01_info(files[0]);
   REQUIRE(stored.ok());
@@ -198,6 +199,23 @@ TEST_CASE("E01: pattern round-trips byte for byte — ewfverify SUCCESS with our
   CHECK(stored->data.description == "電子カルテサーバ 起動ディスク");
   CHECK(stored->data.notes == "救急外来の端末から取り外し");
   CHECK(stored->acquiry_errors.empty());
+}
+
+TEST_CASE("E01: the media flags say physical only for a physical source — ewfinfo shows it (issue 10 §8)", "[ewf]") {
+  SHODO_TEST_DIR(dir);
+  const std::string data = pattern(64 * 1024);
+  for (const bool physical : {true, false}) {
+    EwfOptions o = case_options();
+    o.physical = physical;
+    const fs::path stem = dir / (physical ? "device" : "imagefile");
+    auto sink = make_sink(stem, data.size(), o);
+    REQUIRE(feed(*sink, data).ok());
+    REQUIRE(sink->finish(hashes_of(data)).ok());
+    const auto info = tool("ewfinfo " + quoted(sink->files().front()));
+    INFO(info.output);
+    CHECK(info.exit_code == 0);
+    CHECK(std::regex_search(info.output, std::regex(std::string(R"(Is physical:\s*)") + (physical ? "yes" : "no"))));
+  }
 }
 
 TEST_CASE("E01: compression none, fast and best all verify — compressed images are smaller", "[ewf]") {

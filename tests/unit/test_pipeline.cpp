@@ -387,3 +387,87 @@ TEST_CASE("pipeline: cancel stops the job — it is never reported complete", "[
   CHECK(r.outcome == Outcome::cancelled);
   CHECK(r.hashes.empty());
 }
+
+// ---- a dead source is not bad sectors (issue 10 §5) --------------------------------------------
+
+TEST_CASE("pipeline: a source that fails from the very first read stops as unresponsive, not bad sectors", "[acquire][dead]") {
+  SHODO_TEST_DIR(dir);
+  auto data = disk_pattern(1024 * 1024);
+  FakeSource src(data);
+  src.dead_from = 0;
+  PipelineOptions opts;
+  opts.block_size = 64 * 1024;
+  opts.algos = {HashAlgo::sha256, HashAlgo::md5};
+  auto a = acquire_raw(src, dir.path(), opts);
+  REQUIRE(a.result.outcome == Outcome::aborted_source_unresponsive);
+  CHECK_FALSE(is_complete(a.result.outcome));
+  REQUIRE(a.result.error.has_value());
+  CHECK(a.result.error->en.find("does not answer") != std::string::npos);
+  CHECK(a.result.error->ja.find("応答しません") != std::string::npos);
+  CHECK(a.result.hashes.empty());  // never a hash of the whole source
+  CHECK(a.result.bytes_covered == 0);
+  CHECK(file_bytes(a.image).empty());
+  // It gave up after one run (64 sectors × 3 attempts) and the probes, not after 2048 sectors.
+  CHECK(src.sector_reads <= 64 * 3 + 3 * 3);
+}
+
+TEST_CASE("pipeline: a source that dies half-way stops as unresponsive with a consistent partial image", "[acquire][dead]") {
+  SHODO_TEST_DIR(dir);
+  auto data = disk_pattern(1024 * 1024);
+  FakeSource src(data);
+  src.dead_from = 600 * 1024 + 100;
+  PipelineOptions opts;
+  opts.block_size = 64 * 1024;
+  opts.algos = {HashAlgo::sha256, HashAlgo::md5};
+  auto a = acquire_raw(src, dir.path(), opts);
+  REQUIRE(a.result.outcome == Outcome::aborted_source_unresponsive);
+  REQUIRE(a.result.error.has_value());
+  CHECK(a.result.error->en.find("stopped answering") != std::string::npos);
+  CHECK(a.result.error->ja.find("応答しなくなりました") != std::string::npos);
+  CHECK(a.result.hashes.empty());
+  CHECK(a.result.bytes_covered == 576 * 1024);  // whole blocks before the one where it died
+  CHECK(a.result.bad.empty());                  // nothing was passed off as a bad sector
+  const auto image = file_bytes(a.image);
+  REQUIRE(image.size() == a.result.bytes_covered);
+  CHECK(std::equal(image.begin(), image.end(), data.begin()));
+  CHECK(find_hash(a.result.partial_hashes, HashAlgo::md5)->hex == hash_of(HashAlgo::md5, data, image.size()));
+}
+
+TEST_CASE("pipeline: a long run of real bad sectors is still zero-filled exactly — the source answers", "[acquire][dead]") {
+  SHODO_TEST_DIR(dir);
+  auto data = disk_pattern(1024 * 1024);
+  FakeSource src(data);
+  for (std::uint64_t lba = 0; lba < 300; ++lba) src.bad_sectors.insert(lba);       // from the very start
+  for (std::uint64_t lba = 1000; lba < 1200; ++lba) src.bad_sectors.insert(lba);  // and a later area
+  PipelineOptions opts;
+  opts.block_size = 64 * 1024;
+  opts.retries = 0;
+  auto a = acquire_raw(src, dir.path(), opts);
+  REQUIRE(a.result.outcome == Outcome::complete_with_bad_sectors);
+  CHECK(a.result.bad_sectors == 500);
+  REQUIRE(a.result.bad.size() == 2);
+  CHECK(a.result.bad[0].offset == 0);
+  CHECK(a.result.bad[0].length == 300 * 512);
+  CHECK(a.result.bad[1].offset == 1000 * 512);
+  CHECK(a.result.bad[1].length == 200 * 512);
+  auto expected = data;
+  std::fill_n(expected.begin(), 300 * 512, 0);
+  std::fill_n(expected.begin() + 1000 * 512, 200 * 512, 0);
+  CHECK(file_bytes(a.image) == expected);
+  CHECK(find_hash(a.result.hashes, HashAlgo::sha256)->hex == hash_of(HashAlgo::sha256, expected));
+}
+
+TEST_CASE("pipeline: a source of which not one sector reads is never complete, even below the run length", "[acquire][dead]") {
+  SHODO_TEST_DIR(dir);
+  auto data = disk_pattern(16 * 1024);  // 32 sectors: shorter than one run of 64
+  FakeSource src(data);
+  for (std::uint64_t lba = 0; lba < 32; ++lba) src.bad_sectors.insert(lba);
+  PipelineOptions opts;
+  opts.block_size = 4096;
+  auto a = acquire_raw(src, dir.path(), opts);
+  REQUIRE(a.result.outcome == Outcome::aborted_source_unresponsive);
+  CHECK(a.result.hashes.empty());
+  REQUIRE(a.result.error.has_value());
+  CHECK(a.result.error->en.find("not one sector") != std::string::npos);
+  CHECK(a.result.error->ja.find("1 つも読めませんでした") != std::string::npos);
+}
