@@ -1,10 +1,10 @@
 #include "forensics/integrity/chain_verifier.hpp"
 
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <unistd.h>
-
-#include "forensics/integrity/digest.hpp"
 
 namespace shodo::integrity {
 
@@ -47,6 +47,31 @@ const Member* find_member(const std::vector<Member>& ms, std::string_view key) {
   return nullptr;
 }
 
+// SHA-256 of prev ‖ a ‖ b compared with a lower-case hex digest, without allocating: one
+// OpenSSL context per thread, reused for every line (a million lines in about a second).
+bool chain_hash_matches(std::string_view prev, std::string_view a, std::string_view b, std::string_view hex) {
+  struct Ctx {
+    EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Ctx() {
+      EVP_MD_CTX_free(ctx);
+      EVP_MD_free(md);
+    }
+  };
+  thread_local Ctx c;
+  if (hex.size() != 64 || !c.md || !c.ctx) return false;
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestInit_ex(c.ctx, c.md, nullptr) != 1 || EVP_DigestUpdate(c.ctx, prev.data(), prev.size()) != 1 ||
+      EVP_DigestUpdate(c.ctx, a.data(), a.size()) != 1 || EVP_DigestUpdate(c.ctx, b.data(), b.size()) != 1 ||
+      EVP_DigestFinal_ex(c.ctx, out, &len) != 1 || len != 32)
+    return false;
+  static constexpr char k_hex[] = "0123456789abcdef";
+  for (unsigned i = 0; i < 32; ++i)
+    if (hex[2 * i] != k_hex[out[i] >> 4] || hex[2 * i + 1] != k_hex[out[i] & 0xF]) return false;
+  return true;
+}
+
 }  // namespace
 
 ChainVerifier::ChainVerifier(ChainFormat format, RecordRules& rules, std::function<std::string()> whole)
@@ -87,7 +112,7 @@ bool ChainVerifier::rest_is_padding(std::uint64_t end) {
 bool ChainVerifier::line(std::string_view text, std::uint64_t end, bool complete) {
   if (m_state.problem) return false;
   ++m_lineno;
-  if (!complete || text.find('\0') != std::string_view::npos) {
+  if (!complete || std::memchr(text.data(), '\0', text.size()) != nullptr) {
     if (!complete || rest_is_padding(end)) {
       m_state.torn_tail = true;
       return fail_generic(Damage::truncated_tail, 0, "最後の記録が途中で切れています（書き込み中の中断）。改ざんではありません",
@@ -103,7 +128,11 @@ bool ChainVerifier::line(std::string_view text, std::uint64_t end, bool complete
   }
   if (!scan_object(text, m_members))
     return fail_generic(Damage::bad_json, 0, "JSON として読めません（破損または改ざん）", "not valid JSON (damaged or altered)");
-  ChainedRecord rec{text, &m_members, m_lineno, 0, {}, {}};
+  // Reused for every line so that its strings keep their capacity (no allocation per line).
+  thread_local ChainedRecord rec{{}, nullptr, 0, 0, {}, {}};
+  rec.text = text;
+  rec.members = &m_members;
+  rec.line = m_lineno;
   long long seq = 0;
   const Member* hm = find_member(m_members, m_format.hash_key);
   const Member* sm = find_member(m_members, m_format.seq_key);
@@ -125,11 +154,7 @@ bool ChainVerifier::line(std::string_view text, std::uint64_t end, bool complete
       cut_a = hm->begin;
       cut_b = idx + 1 < m_members.size() ? m_members[idx + 1].begin : hm->end;
     }
-    Sha256 h;
-    h.update(rec.prev_hash);
-    h.update(text.substr(0, cut_a));
-    h.update(text.substr(cut_b));
-    if (h.finish_hex() != rec.hash)
+    if (!chain_hash_matches(rec.prev_hash, text.substr(0, cut_a), text.substr(cut_b), rec.hash))
       return fail_generic(Damage::changed, seq, "内容が記録後に変更されています（ハッシュ不一致）",
                           "the entry was changed after it was recorded (hash mismatch)");
   }
@@ -138,7 +163,7 @@ bool ChainVerifier::line(std::string_view text, std::uint64_t end, bool complete
     return fail_generic(Damage::chain_broken, seq, "前の記録とのハッシュの連鎖が切れています（記録の差し替え）",
                         "the hash chain to the previous entry is broken (an entry was replaced)");
   if (auto p = m_rules.accept(rec)) return fail_rule(*p, seq);
-  m_state.last_hash = std::move(rec.hash);
+  m_state.last_hash.assign(rec.hash);
   m_state.last_line.assign(text);
   m_state.good_bytes = end;
   ++m_state.count;
@@ -198,31 +223,35 @@ bool ChainVerifier::feed(std::string_view data, std::uint64_t offset) {
 }
 
 Status ChainVerifier::feed_fd(int fd, std::uint64_t offset, const std::filesystem::path& name) {
-  std::string buf;
-  std::vector<char> block(4 << 20);
+  // One buffer: complete lines are verified where they were read; only the incomplete rest is
+  // moved to the front before the next read. The buffer grows only for a line longer than it.
+  std::vector<char> buf(4 << 20);
+  std::size_t have = 0;       // bytes in buf
   std::uint64_t at = offset;  // file offset of buf[0]
-  std::uint64_t read_at = offset;
   for (;;) {
-    const ssize_t n = ::pread(fd, block.data(), block.size(), static_cast<off_t>(read_at));
+    if (have == buf.size()) buf.resize(buf.size() * 2);
+    const ssize_t n = ::pread(fd, buf.data() + have, buf.size() - have, static_cast<off_t>(at + have));
     if (n < 0) {
       if (errno == EINTR) continue;
       return make_errno_error(ErrorCode::io_error, errno, "読み取り中にエラーが発生しました: " + name.string(),
                               "read error in " + name.string());
     }
     if (n == 0) break;
-    read_at += static_cast<std::uint64_t>(n);
-    buf.append(block.data(), static_cast<std::size_t>(n));
+    have += static_cast<std::size_t>(n);
+    const char* base = buf.data();
     std::size_t pos = 0;
     for (;;) {
-      const std::size_t nl = buf.find('\n', pos);
-      if (nl == std::string::npos) break;
-      if (!line(std::string_view(buf).substr(pos, nl - pos), at + nl + 1, true)) return ok_status();
-      pos = nl + 1;
+      const void* nl = std::memchr(base + pos, '\n', have - pos);
+      if (!nl) break;
+      const std::size_t stop = static_cast<std::size_t>(static_cast<const char*>(nl) - base);
+      if (!line(std::string_view(base + pos, stop - pos), at + stop + 1, true)) return ok_status();
+      pos = stop + 1;
     }
-    buf.erase(0, pos);
+    std::memmove(buf.data(), buf.data() + pos, have - pos);
+    have -= pos;
     at += pos;
   }
-  if (!buf.empty()) line(buf, at + buf.size(), false);
+  if (have > 0) line(std::string_view(buf.data(), have), at + have, false);
   return ok_status();
 }
 

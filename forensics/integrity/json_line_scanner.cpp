@@ -23,32 +23,47 @@ struct Cursor {
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
+// Bytes a JSON string cannot hold raw (control characters) or that end/escape it.
+struct StringStops {
+  bool stop[256] = {};
+  constexpr StringStops() {
+    for (int i = 0; i < 0x20; ++i) stop[i] = true;
+    stop[static_cast<unsigned char>('"')] = true;
+    stop[static_cast<unsigned char>('\\')] = true;
+  }
+};
+constexpr StringStops k_string_stops;
+
 bool skip_string(Cursor& c) {
   if (c.i >= c.s.size() || c.s[c.i] != '"') return false;
   ++c.i;
-  while (c.i < c.s.size()) {
-    const auto ch = static_cast<unsigned char>(c.s[c.i]);
+  const char* p = c.s.data();
+  const std::size_t n = c.s.size();
+  std::size_t i = c.i;
+  while (i < n) {
+    // Plain text (most of every line, Japanese included) is skipped in a tight loop.
+    while (i < n && !k_string_stops.stop[static_cast<unsigned char>(p[i])]) ++i;
+    if (i >= n) break;
+    const auto ch = static_cast<unsigned char>(p[i]);
     if (ch == '"') {
-      ++c.i;
+      c.i = i + 1;
       return true;
     }
     if (ch < 0x20) return false;
-    if (ch == '\\') {
-      if (c.i + 1 >= c.s.size()) return false;
-      const char e = c.s[c.i + 1];
-      if (e == 'u') {
-        if (c.i + 5 >= c.s.size()) return false;
-        for (int k = 2; k < 6; ++k)
-          if (!is_hex(c.s[c.i + static_cast<std::size_t>(k)])) return false;
-        c.i += 6;
-        continue;
-      }
-      if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') return false;
-      c.i += 2;
+    // A backslash.
+    if (i + 1 >= n) return false;
+    const char e = p[i + 1];
+    if (e == 'u') {
+      if (i + 5 >= n) return false;
+      for (std::size_t k = 2; k < 6; ++k)
+        if (!is_hex(p[i + k])) return false;
+      i += 6;
       continue;
     }
-    ++c.i;
+    if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') return false;
+    i += 2;
   }
+  c.i = i;
   return false;
 }
 
