@@ -2,19 +2,22 @@
 
 #include <unistd.h>
 
-#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <optional>
-#include <thread>
+#include <variant>
 
 #include <fmt/format.h>
 
 #include "app/cli/incident_cmd.hpp"
 #include "app/cli/session.hpp"
 #include "forensics/acquire/acquisition.hpp"
+#include "forensics/acquire/job_types.hpp"
 #include "forensics/core/atomic_file.hpp"
+#include "forensics/core/job_runner.hpp"
 #include "forensics/evidence/evidence.hpp"
 #include "forensics/i18n/catalogue.hpp"
 
@@ -25,10 +28,11 @@ using i18n::tr;
 
 namespace {
 
-CancelToken* g_cancel = nullptr;
+// The job the signal handlers cancel (set only while one is busy).
+JobRunnerBase* g_job = nullptr;
 
 extern "C" void on_sigint(int sig) {
-  if (g_cancel) g_cancel->cancel();
+  if (g_job) g_job->cancel();
   std::signal(sig, SIG_DFL);  // a second Ctrl-C ends at once
 }
 
@@ -72,47 +76,76 @@ std::string eta_text(double s) {
   return fmt::format("{:d}:{:02d}:{:02d}", t / 3600, (t / 60) % 60, t % 60);
 }
 
-// A progress bar on stderr while the job runs (only on a terminal).
-class ProgressPrinter {
+// The progress bar on stderr (only on a terminal), drawn by the main thread from the job
+// runner's samples.
+class ProgressBar {
  public:
-  explicit ProgressPrinter(Progress& p) : m_p(p) {
-    if (!::isatty(2)) return;
-    m_thread = std::thread([this] {
-      ProgressSampler sampler;
-      while (!m_stop.load()) {
-        draw(sampler.sample(m_p));
-        std::this_thread::sleep_for(std::chrono::milliseconds(500));
-      }
-      std::fprintf(stderr, "\n");
-    });
+  ProgressBar() : m_tty(::isatty(2) == 1) {}
+  ~ProgressBar() {
+    if (m_drawn) std::fprintf(stderr, "\n");
   }
-  ~ProgressPrinter() {
-    m_stop.store(true);
-    if (m_thread.joinable()) m_thread.join();
-  }
+  ProgressBar(const ProgressBar&) = delete;
+  ProgressBar& operator=(const ProgressBar&) = delete;
 
- private:
-  void draw(const ProgressSnapshot& s) {
-    if (s.phase == 0) return;  // preflight is still printing its checks
-    const double frac = s.total ? static_cast<double>(s.done) / static_cast<double>(s.total) : 0;
+  void draw(const JobRunnerBase& job, const ProgressSnapshot& s) {
+    // Nothing to measure yet (an acquisition's preflight is still printing its checks).
+    if (!m_tty || s.total == 0) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (m_drawn && now - m_last < std::chrono::milliseconds(500)) return;
+    m_last = now;
+    m_drawn = true;
+    const double frac = static_cast<double>(s.done) / static_cast<double>(s.total);
     const int width = 30;
     const int filled = static_cast<int>(frac * width);
     std::string bar(static_cast<std::size_t>(filled), '#');
     bar += std::string(static_cast<std::size_t>(width - filled), '.');
-    const char* phase = s.phase == 2   ? tr("acquire.phase.verify_image")
-                        : s.phase == 3 ? tr("acquire.phase.verify_source")
-                        : s.phase == 4 ? tr("acquire.phase.report")
-                                       : tr("acquire.phase.acquire");
-    std::fprintf(stderr, "\r%s [%s] %5.1f%%  %s (%s %s)  ETA %s  %s %llu  %s: %s   ", phase, bar.c_str(), frac * 100,
-                 rate_text(s.current_rate).c_str(), tr("acquire.avg"), rate_text(s.average_rate).c_str(),
+    std::fprintf(stderr, "\r%s [%s] %5.1f%%  %s (%s %s)  ETA %s  %s %llu  %s: %s   ", tr(job.phase_key()), bar.c_str(),
+                 frac * 100, rate_text(s.current_rate).c_str(), tr("acquire.avg"), rate_text(s.average_rate).c_str(),
                  eta_text(s.eta_s).c_str(), tr("acquire.bad_so_far"), static_cast<unsigned long long>(s.errors),
                  tr("acquire.bottleneck"), tr(stage_key(s.bottleneck)));
     std::fflush(stderr);
   }
-  Progress& m_p;
-  std::atomic<bool> m_stop{false};
-  std::thread m_thread;
+
+ private:
+  bool m_tty = false;
+  bool m_drawn = false;
+  std::chrono::steady_clock::time_point m_last{};
 };
+
+// Runs `work` on `runner` (the core job runner) and waits for its result on this, the main thread:
+// notes go to `on_note` as they arrive, the bar is redrawn about twice a second, and Ctrl-C, a
+// closed terminal or a plain kill cancel the job, which then ends cleanly (consistent partial
+// image, reports, state file for --resume). Ctrl-Z suspends it; `fg` carries on.
+template <class T, class Note>
+Result<T> run_job(JobRunner<T, Note>& runner, typename JobRunner<T, Note>::Work work,
+                  const std::function<void(Note&)>& on_note = {}) {
+  if (!runner.start(std::move(work)))
+    return make_error(ErrorCode::invalid_input, "ジョブを開始できません", "the job could not be started");
+  g_job = &runner;
+  for (int sig : {SIGINT, SIGHUP, SIGTERM}) std::signal(sig, on_sigint);
+  std::optional<Result<T>> result;
+  auto take = [&](typename JobRunner<T, Note>::Event& e) {
+    if (e.note && on_note) on_note(*e.note);
+    if (e.final()) result = std::move(e.result);
+  };
+  {
+    ProgressBar bar;
+    while (!result) {
+      // Sampled before the queue is read: a note the worker sent before it moved on (the preflight
+      // before the copy starts) is printed before the bar of the phase that follows it.
+      const ProgressSnapshot s = runner.sample();
+      if (auto e = runner.poll()) {
+        take(*e);
+        continue;
+      }
+      bar.draw(runner, s);
+      if (auto e = runner.wait(std::chrono::milliseconds(250))) take(*e);
+    }
+  }
+  for (int sig : {SIGINT, SIGHUP, SIGTERM}) std::signal(sig, SIG_DFL);
+  g_job = nullptr;
+  return std::move(*result);
+}
 
 void print_preflight(const Preflight& p) {
   std::cout << tr("acquire.preflight") << ":\n";
@@ -246,27 +279,23 @@ int run_acquire(const Globals& g, const AcquireArgs& a) {
   }
   auto ws = open_workspace(gg, true);
   if (!ws) return report_error(ws.error());
-  Progress progress;
-  CancelToken cancel;
-  g_cancel = &cancel;
-  // Ctrl-C, a closed terminal or a plain kill end the job cleanly: consistent partial image,
-  // reports, state file for --resume. (Ctrl-Z suspends it; `fg` carries on.)
-  for (int sig : {SIGINT, SIGHUP, SIGTERM}) std::signal(sig, on_sigint);
   std::signal(SIGXFSZ, SIG_IGN);  // a file-size limit is an EFBIG error the job reports, never a kill
-  AcquireCallbacks cb;
   std::optional<Preflight> seen_preflight;
-  cb.on_preflight = [&](const Preflight& p) {
-    seen_preflight = p;
-    if (!g.json) print_preflight(p);
-  };
-  Result<AcquireResult> r = make_error(ErrorCode::invalid_input, "", "");
-  {
-    ProgressPrinter printer(progress);
-    r = a.resume.empty() ? run_acquisition(*ws.value(), req, progress, cancel, cb)
-                         : resume_acquisition(*ws.value(), a.resume, progress, cancel, cb);
-  }
-  for (int sig : {SIGINT, SIGHUP, SIGTERM}) std::signal(sig, SIG_DFL);
-  g_cancel = nullptr;
+  // The Workspace is lent to the job until run_job returns; this thread does not touch it meanwhile.
+  Workspace& w = *ws.value();
+  JobRunner<AcquireResult, Preflight> runner(acquisition_job_type());
+  Result<AcquireResult> r = run_job<AcquireResult, Preflight>(
+      runner,
+      [&w, &req, &a](const JobContext& c, const JobRunner<AcquireResult, Preflight>::Notify& notify) {
+        AcquireCallbacks cb;
+        cb.on_preflight = [&notify](const Preflight& p) { notify(p); };
+        return a.resume.empty() ? run_acquisition(w, req, c.progress, c.cancel, cb)
+                                : resume_acquisition(w, a.resume, c.progress, c.cancel, cb);
+      },
+      [&](Preflight& p) {
+        if (!g.json) print_preflight(p);
+        seen_preflight = std::move(p);
+      });
   if (!r) {
     if (seen_preflight && !seen_preflight->can_start()) {
       std::cerr << "shodo: " << tr("cli.error") << ": " << (i18n::japanese() ? r.error().ja : r.error().en) << "\n";
@@ -300,13 +329,11 @@ int run_verify_image(const Globals& g, const std::string& image, const std::vect
       return report_error(make_error(ErrorCode::invalid_input, "ハッシュ値の形式が違います: " + e, "malformed hash value: " + e));
     expected.push_back({algo->front(), hex});
   }
-  Progress progress;
-  CancelToken cancel;
-  Result<ImageVerifyResult> r = make_error(ErrorCode::invalid_input, "", "");
-  {
-    ProgressPrinter printer(progress);
-    r = verify_image(image, progress, cancel, expected);
-  }
+  JobRunner<ImageVerifyResult> runner(image_verify_job_type());
+  Result<ImageVerifyResult> r = run_job<ImageVerifyResult, std::monostate>(
+      runner, [&image, &expected](const JobContext& c, const JobRunner<ImageVerifyResult>::Notify&) {
+        return verify_image(image, c.progress, c.cancel, expected);
+      });
   if (!r) return report_error(r.error());
   // The result goes on the image's evidence item (and so into the chronology) when its incident
   // is on this case root; elsewhere the check still runs and says it was not recorded.

@@ -1,10 +1,9 @@
 #include "app/gui/acquire_job.hpp"
 
-#include <exception>
 #include <utility>
 
+#include "forensics/acquire/job_types.hpp"
 #include "forensics/case/workspace.hpp"
-#include "forensics/i18n/catalogue.hpp"
 
 namespace shodo::gui {
 
@@ -39,16 +38,30 @@ bool job_state_final(JobState s) {
   }
 }
 
-JobState live_job_state(int phase, bool paused, bool cancel_requested) {
+int phase_number(acquire::Phase p) {
+  switch (p) {
+    case acquire::Phase::acquiring: return 1;
+    case acquire::Phase::verifying_image: return 2;
+    case acquire::Phase::verifying_source: return 3;
+    case acquire::Phase::preparing:
+    case acquire::Phase::writing_records: break;
+  }
+  return 0;
+}
+
+int phase_count(bool verify_source) { return verify_source ? 3 : 2; }
+
+JobState live_job_state(acquire::Phase phase, bool paused, bool cancel_requested) {
   if (cancel_requested) return JobState::cancelling;
   if (paused) return JobState::paused;
   switch (phase) {
-    case 1: return JobState::acquiring;
-    case 2: return JobState::verifying_image;
-    case 3: return JobState::verifying_source;
-    case 4: return JobState::writing_records;
-    default: return JobState::preparing;
+    case acquire::Phase::acquiring: return JobState::acquiring;
+    case acquire::Phase::verifying_image: return JobState::verifying_image;
+    case acquire::Phase::verifying_source: return JobState::verifying_source;
+    case acquire::Phase::writing_records: return JobState::writing_records;
+    case acquire::Phase::preparing: break;
   }
+  return JobState::preparing;
 }
 
 JobState final_job_state(const Result<acquire::AcquireResult>& r) {
@@ -68,89 +81,16 @@ JobState final_job_state(const Result<acquire::AcquireResult>& r) {
   return JobState::aborted;
 }
 
-AcquireJob::AcquireJob() : m_progress(std::make_unique<Progress>()), m_cancel(std::make_unique<CancelToken>()) {}
-
-AcquireJob::~AcquireJob() {
-  // Closing the window mid-job: the worker stops at the next block, records the cancelled
-  // outcome (chronology acquisition_ended, partial hashes) and returns; only then may the
-  // Workspace go away.
-  m_cancel->cancel();
-  m_cancel->set_paused(false);
-  join();
-}
-
-void AcquireJob::join() {
-  if (m_thread.joinable()) m_thread.join();
-}
+AcquireJob::AcquireJob() : JobRunner(acquire::acquisition_job_type()) {}
 
 bool AcquireJob::start(Workspace& ws, acquire::AcquireRequest req) {
-  if (m_busy) return false;
-  join();
-  m_progress = std::make_unique<Progress>();
-  m_cancel = std::make_unique<CancelToken>();
-  m_sampler = ProgressSampler{};
-  m_sampled_phase = 0;
-  {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_events.clear();
-  }
-  m_worker_done.store(false);
-  m_busy = true;
-  Progress* progress = m_progress.get();
-  const CancelToken* cancel = m_cancel.get();
-  m_thread = std::thread([this, &ws, progress, cancel, req = std::move(req)]() {
+  // The Workspace is lent to the job (captured by reference); the request is the job's own copy.
+  const JobId id = JobRunner::start([&ws, req = std::move(req)](const JobContext& c, const Notify& notify) {
     acquire::AcquireCallbacks cb;
-    cb.on_preflight = [this](const acquire::Preflight& pf) {
-      Event e;
-      e.kind = Event::Kind::preflight;
-      e.preflight = pf;
-      push(std::move(e));
-    };
-    Event done;
-    done.kind = Event::Kind::finished;
-    try {
-      done.result.emplace(acquire::run_acquisition(ws, req, *progress, *cancel, cb));
-    } catch (const std::exception& ex) {
-      done.result.emplace(make_error(ErrorCode::io_error, std::string(i18n::tr("gui.ev.job.crashed", i18n::Lang::ja)) + ": " + ex.what(),
-                                     std::string(i18n::tr("gui.ev.job.crashed", i18n::Lang::en)) + ": " + ex.what()));
-    } catch (...) {
-      done.result.emplace(make_error(ErrorCode::io_error, i18n::tr("gui.ev.job.crashed", i18n::Lang::ja),
-                                     i18n::tr("gui.ev.job.crashed", i18n::Lang::en)));
-    }
-    progress->finished.store(true);
-    push(std::move(done));
-    m_worker_done.store(true);
+    cb.on_preflight = [&notify](const acquire::Preflight& pf) { notify(pf); };
+    return acquire::run_acquisition(ws, req, c.progress, c.cancel, cb);
   });
-  return true;
-}
-
-void AcquireJob::push(Event e) {
-  std::lock_guard<std::mutex> lock(m_mutex);
-  m_events.push_back(std::move(e));
-}
-
-std::optional<AcquireJob::Event> AcquireJob::poll() {
-  std::optional<Event> e;
-  {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    if (m_events.empty()) return std::nullopt;
-    e = std::move(m_events.front());
-    m_events.pop_front();
-  }
-  if (e->kind == Event::Kind::finished) {
-    join();  // the worker pushed its last event; it is returning now
-    m_busy = false;
-  }
-  return e;
-}
-
-ProgressSnapshot AcquireJob::sample() {
-  const int phase = m_progress->phase.load();
-  if (phase != m_sampled_phase) {
-    m_sampler = ProgressSampler{};
-    m_sampled_phase = phase;
-  }
-  return m_sampler.sample(*m_progress);
+  return id != 0;
 }
 
 }  // namespace shodo::gui

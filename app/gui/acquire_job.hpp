@@ -1,24 +1,20 @@
-// An acquisition on a worker thread for the GUI (DESIGN.md "Jobs"): start() runs
-// acquire::run_acquisition on a std::thread; the GUI thread reads the Progress atomics each frame
-// (sample()), pauses, resumes and cancels through the CancelToken, and takes the preflight and
-// the final result from a mutex-guarded queue with poll(). The worker never touches UI state; no
-// exception crosses the thread boundary (it becomes an Error result).
+// An acquisition on a worker thread for the GUI (DESIGN.md "Jobs"): the core job runner
+// (forensics/core/job_runner.hpp) runs acquire::run_acquisition; the GUI thread reads the Progress
+// atomics each frame (sample()), pauses, resumes and cancels, and takes the preflight (a note) and
+// the final result with poll(). The worker never touches UI state; no exception crosses the
+// thread boundary (it becomes an Error result).
 //
-// Threading contract for the Workspace (see screen_evidence.hpp): run_acquisition writes the
-// chronology and the evidence register through the Workspace given to start(). Workspace and
-// ChronologyLog are single-owner, so from start() until poll() has returned the `finished` event
-// (busy() false) the GUI thread must not use that Workspace at all. The destructor cancels and
-// joins, so the job can never outlive the Workspace owner if it is destroyed first.
+// Threading contract for the Workspace (see screen_evidence.hpp and app_model.hpp's shared-state
+// rule): run_acquisition writes the chronology and the evidence register through the Workspace
+// given to start(), which the wizard borrows with AppModel::lend_workspace(). Workspace and
+// ChronologyLog are single-owner, so from start() until poll() has returned the final event
+// (busy() false, AppModel::return_workspace() called) the GUI thread must not use that Workspace
+// at all; what the window shows of it meanwhile comes from AppModel::workspace_status(). The
+// destructor cancels and joins, so the job can never outlive the Workspace owner if it is
+// destroyed first.
 #pragma once
-#include <atomic>
-#include <deque>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <thread>
-
 #include "forensics/acquire/acquisition.hpp"
-#include "forensics/core/job.hpp"
+#include "forensics/core/job_runner.hpp"
 #include "forensics/core/result.hpp"
 
 namespace shodo {
@@ -31,11 +27,11 @@ namespace shodo::gui {
 // queued / acquiring / verifying / paused / finished / aborted + reason): one enum, never a set of
 // booleans. The reason of an aborted or refused job travels beside it (JobRecord).
 enum class JobState {
-  preparing,                  // preflight, registering the items (phase 0)
-  acquiring,                  // phase 1
-  verifying_image,            // phase 2: the image re-read
-  verifying_source,           // phase 3: the source re-read
-  writing_records,            // phase 4: reports, register, chronology
+  preparing,                  // Phase::preparing: preflight, registering the items
+  acquiring,                  // Phase::acquiring
+  verifying_image,            // Phase::verifying_image: the image re-read
+  verifying_source,           // Phase::verifying_source: the source re-read
+  writing_records,            // Phase::writing_records: reports, register, chronology
   paused,                     // the token is paused (any phase)
   cancelling,                 // cancel asked, the worker is closing the partial image
   complete,                   // every sector read, every verification matched
@@ -48,60 +44,27 @@ enum class JobState {
 // Catalogue key of the state's label ("gui.ev.job.state.acquiring" ...).
 const char* job_state_key(JobState s);
 bool job_state_final(JobState s);
-// The state of a running job from its progress phase and its token.
-JobState live_job_state(int phase, bool paused, bool cancel_requested);
+// "Phase n of m" as the operator counts them: the copying and verifying phases only (acquiring 1,
+// verifying the image 2, re-reading the source 3, asked for or not); 0 for preparing and writing
+// records, which are not counted.
+int phase_number(acquire::Phase p);
+int phase_count(bool verify_source);
+// The state of a running job from its phase and its token.
+JobState live_job_state(acquire::Phase phase, bool paused, bool cancel_requested);
 // The state of a job from its result.
 JobState final_job_state(const Result<acquire::AcquireResult>& r);
 
-class AcquireJob {
+// The acquisition on the core job runner (forensics/core/job_runner.hpp, whose contract applies):
+// notes are the job's own preflight, the final result is run_acquisition's.
+class AcquireJob : public JobRunner<acquire::AcquireResult, acquire::Preflight> {
  public:
-  struct Event {
-    enum class Kind { preflight, finished };
-    Kind kind = Kind::finished;
-    std::optional<acquire::Preflight> preflight;              // kind preflight
-    std::optional<Result<acquire::AcquireResult>> result;     // kind finished
-  };
-
   AcquireJob();
-  ~AcquireJob();
-  AcquireJob(const AcquireJob&) = delete;
-  AcquireJob& operator=(const AcquireJob&) = delete;
 
-  // Starts the job. False (and nothing started) while an earlier job is still busy.
+  // Starts the job with the GUI's Workspace, lent to the worker until the final event was taken
+  // (see the threading contract above). False (and nothing started) while an earlier job is busy.
   bool start(Workspace& ws, acquire::AcquireRequest req);
-  // From start() until the `finished` event was taken by poll() and the thread joined.
-  bool busy() const { return m_busy; }
-  // The worker has returned (its result may still be waiting in the queue).
-  bool worker_done() const { return m_worker_done.load(); }
-
-  // The next event from the worker (GUI thread). Taking `finished` joins the thread and ends busy().
-  std::optional<Event> poll();
-
-  // Live numbers with derived rates. A phase change (acquire → verify) restarts the rate
-  // sampling, because `done` starts again from 0.
-  ProgressSnapshot sample();
-  const Progress& progress() const { return *m_progress; }
-
-  void set_paused(bool paused) { m_cancel->set_paused(paused); }
-  bool paused() const { return m_cancel->paused(); }
-  void cancel() { m_cancel->cancel(); }
-  bool cancel_requested() const { return m_cancel->cancelled(); }
-
- private:
-  void push(Event e);
-  void join();
-
-  // New for every job (atomics cannot be reset as a whole; a cancelled token stays cancelled).
-  // Replaced only while no worker runs.
-  std::unique_ptr<Progress> m_progress;
-  std::unique_ptr<CancelToken> m_cancel;
-  ProgressSampler m_sampler;
-  int m_sampled_phase = 0;
-  std::thread m_thread;
-  std::mutex m_mutex;
-  std::deque<Event> m_events;  // guarded by m_mutex
-  std::atomic<bool> m_worker_done{false};
-  bool m_busy = false;  // GUI thread only
+  // The phase the job is in now.
+  acquire::Phase acquire_phase() const { return acquire::phase_of(phase()); }
 };
 
 }  // namespace shodo::gui

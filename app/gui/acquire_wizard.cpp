@@ -251,7 +251,9 @@ bool AcquireWizard::take_finished() {
 }
 
 WizardStep AcquireWizard::shown_step() const {
-  if (m_step == WizardStep::run && m_snap.phase >= 2 && m_snap.phase <= 3) return WizardStep::verify;
+  const acquire::Phase phase = acquire::phase_of(m_snap.phase);
+  if (m_step == WizardStep::run && (phase == acquire::Phase::verifying_image || phase == acquire::Phase::verifying_source))
+    return WizardStep::verify;
   return m_step;
 }
 
@@ -282,7 +284,6 @@ bool AcquireWizard::start(UiContext& ctx) {
   if (!start_enabled(ctx.model)) return false;
   run_preflight(ctx);  // the state of the disks now, not when the step was opened
   if (!start_enabled(ctx.model)) return false;
-  Workspace* ws = ctx.model.workspace();
   m_result.reset();
   m_job_preflight.reset();
   m_outputs.clear();
@@ -298,7 +299,12 @@ bool AcquireWizard::start(UiContext& ctx) {
   rec.destination = (req.dest_dir / req.name).string();
   rec.format = to_string(req.format);
   rec.started_utc_ns = ctx.model.clock().now().sys_utc_ns;
-  if (!m_job.start(*ws, req)) return false;
+  // The Workspace is the job's until its final event is taken in update().
+  Workspace* ws = ctx.model.lend_workspace();
+  if (!ws || !m_job.start(*ws, req)) {
+    ctx.model.return_workspace();
+    return false;
+  }
   m_jobs.push_back(std::move(rec));
   m_step = WizardStep::run;
   return true;
@@ -362,8 +368,8 @@ void AcquireWizard::go(UiContext& ctx, WizardStep s) {
 
 void AcquireWizard::update(UiContext& ctx) {
   while (auto e = m_job.poll()) {
-    if (e->kind == AcquireJob::Event::Kind::preflight) {
-      m_job_preflight = std::move(e->preflight);
+    if (!e->final()) {
+      m_job_preflight = std::move(e->note);
     } else {
       m_result = std::move(e->result);
       m_step = WizardStep::verify;
@@ -377,6 +383,7 @@ void AcquireWizard::update(UiContext& ctx) {
         ctx.fonts.want_text(m_result->error().ja);
       }
       // The worker has returned: the Workspace is the GUI thread's again.
+      ctx.model.return_workspace();
       const auto& entries = ctx.model.entries();
       if (m_entries_before < entries.size())
         m_job_entries.assign(entries.begin() + static_cast<std::ptrdiff_t>(m_entries_before), entries.end());
@@ -390,8 +397,9 @@ void AcquireWizard::update(UiContext& ctx) {
     if (!m_jobs.empty()) {
       JobRecord& j = m_jobs.back();
       j.progress = m_snap;
-      j.state = live_job_state(m_snap.phase, m_job.paused(), m_job.cancel_requested());
-      if (m_snap.phase == 1) j.bad_sectors = m_snap.errors;
+      const acquire::Phase phase = acquire::phase_of(m_snap.phase);
+      j.state = live_job_state(phase, m_job.paused(), m_job.cancel_requested());
+      if (phase == acquire::Phase::acquiring) j.bad_sectors = m_snap.errors;
     }
   }
 }

@@ -117,7 +117,7 @@ class AcquireWizard {
   bool take_finished();
 
   WizardStep step() const { return m_step; }
-  // The step the indicator highlights: "verify" while the job is in phase 2 or 3.
+  // The step the indicator highlights: "verify" while the job verifies (image or source re-read).
   WizardStep shown_step() const;
   WizardForm& form() { return m_form; }
   const WizardForm& form() const { return m_form; }

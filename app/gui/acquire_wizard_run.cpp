@@ -48,14 +48,14 @@ void copyable(const char* id, const std::string& text) {
 
 void AcquireWizard::draw_run(UiContext& ctx) {
   const ProgressSnapshot& s = m_snap;
-  const int phases = m_form.verify_source ? 3 : 2;
   char line[256];
-  if (s.phase >= 1 && s.phase <= 3) {
-    const char* key = s.phase == 1 ? "acquire.phase.acquire" : s.phase == 2 ? "acquire.phase.verify_image"
-                                                                              : "acquire.phase.verify_source";
-    std::snprintf(line, sizeof line, "%s %d/%d: %s", tr("gui.ev.run.phase"), s.phase, phases, tr(key));
+  const acquire::Phase phase = acquire::phase_of(s.phase);
+  if (const int n = phase_number(phase)) {
+    std::snprintf(line, sizeof line, "%s %d/%d: %s", tr("gui.ev.run.phase"), n, phase_count(m_form.verify_source),
+                  tr(acquire::phase_key(phase)));
   } else {
-    std::snprintf(line, sizeof line, "%s", tr(s.phase >= 4 ? "gui.ev.run.records" : "gui.ev.run.preparing"));
+    std::snprintf(line, sizeof line, "%s",
+                  tr(phase == acquire::Phase::writing_records ? "gui.ev.run.records" : "gui.ev.run.preparing"));
   }
   ImGui::PushFont(ctx.fonts.large());
   ImGui::TextUnformatted(line);

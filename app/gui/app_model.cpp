@@ -151,7 +151,7 @@ const std::vector<Entry>& AppModel::entries() const {
 }
 
 std::string AppModel::open_incident_id() const {
-  if (m_ws) return m_ws->incident().incident_id;
+  if (m_ws) return m_lent ? m_ws_status.incident_id : m_ws->incident().incident_id;
   if (m_read_only) return m_read_only->doc.incident.incident_id;
   return {};
 }
@@ -173,6 +173,7 @@ const char* AppModel::append_blocker() const {
   if (m_read_only) return "gui.blocker.read_only";
   if (!m_ws) return "gui.blocker.no_incident";
   if (!m_op_confirmed) return "gui.blocker.no_operator";
+  if (m_lent) return "gui.ev.blocker.job";  // a job writes the log now
   if (m_ws->log().failure()) return "gui.blocker.log_failed";
   return nullptr;
 }
@@ -194,12 +195,19 @@ void AppModel::show_synthetic(std::vector<Entry> entries) {
 
 chronology::Correction AppModel::correction_now() const {
   if (!m_ws) return {};
+  if (m_lent) return m_ws_status.correction;  // the worker's log: the copy taken when it was lent
   return m_ws->log().correction_now();
 }
 
 std::int64_t AppModel::display_now_ns() const {
+  const std::int64_t sys = m_clock->now().sys_utc_ns;
+  if (m_lent) {
+    // The log is the worker's: carry the offset of the last copy forward.
+    const auto& c = m_ws_status.correction;
+    return c.corrected_utc_ns ? sys + (*c.corrected_utc_ns - m_ws_status.taken_sys_utc_ns) : sys;
+  }
   const auto c = correction_now();
-  return c.corrected_utc_ns.value_or(m_clock->now().sys_utc_ns);
+  return c.corrected_utc_ns.value_or(sys);
 }
 
 std::optional<Entry> AppModel::confirm_time(const ClockReading& at, std::int64_t reference_utc_ns,
@@ -225,7 +233,35 @@ void AppModel::pop_error() {
   if (!m_errors.empty()) m_errors.pop_front();
 }
 
+Workspace* AppModel::lend_workspace() {
+  if (!m_ws) return nullptr;
+  refresh_workspace_status();
+  m_lent = true;
+  return m_ws.get();
+}
+
+void AppModel::return_workspace() {
+  m_lent = false;
+  refresh_workspace_status();
+}
+
+void AppModel::refresh_workspace_status() {
+  if (m_lent) return;  // the job's worker owns it: keep the copy taken when it was lent
+  WorkspaceStatus st;
+  if (m_ws) {
+    st.open = true;
+    st.incident_id = m_ws->incident().incident_id;
+    st.training = m_ws->incident().training;
+    st.mirrored = m_ws->log().mirrored();
+    st.log_failed = m_ws->log().failure().has_value();
+    st.correction = m_ws->log().correction_now();
+  }
+  st.taken_sys_utc_ns = m_clock->now().sys_utc_ns;
+  m_ws_status = std::move(st);
+}
+
 void AppModel::tick(double now_s) {
+  refresh_workspace_status();
   if (now_s - m_last_status_s < 2.0) return;
   m_last_status_s = now_s;
   refresh_status();

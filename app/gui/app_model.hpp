@@ -2,6 +2,14 @@
 // ("who is operating", §2.3), errors waiting to be shown, and the status-bar readings.
 // Screens read it and call its actions; it never includes ImGui or GLFW, so the headless
 // tests drive the same object the window does. Owned by the GUI thread; not thread-safe.
+//
+// Shared-state rule (issue 10 §3): the Workspace (and its ChronologyLog) is single-owner. A job
+// that writes it borrows it with lend_workspace() and gives it back with return_workspace() once
+// its final event was taken (job_runner.hpp); in between only the job's worker touches it. What
+// the always-visible parts of the window show of it (status bar: log failure, mirror, training
+// mark, time correction) is read from workspace_status(), a copy taken on the GUI thread by
+// tick() while the Workspace is not lent, and once more when it comes back — never from the
+// Workspace while a worker may be writing it.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -27,6 +35,18 @@ struct AppModelOptions {
   chronology::Operator op;     // pre-filled operator (--operator/--roles); still confirmed on Home
   const Clock* clock = nullptr;  // default_clock() when null
   std::optional<std::filesystem::path> mirror_root;
+};
+
+// What the always-visible parts of the window show of the open Workspace, copied on the GUI
+// thread while no job holds the Workspace (see the shared-state rule above).
+struct WorkspaceStatus {
+  bool open = false;         // a writable Workspace is open
+  std::string incident_id;   // its incident
+  bool training = false;     // the incident is a training one
+  bool mirrored = false;     // every entry also goes to the second medium (CHR-24)
+  bool log_failed = false;   // the log stopped after a failed write ("NOT saved")
+  chronology::Correction correction;  // the correction an entry recorded at `taken` would get
+  std::int64_t taken_sys_utc_ns = 0;  // system clock when copied
 };
 
 // An error waiting for the modal: a catalogue key for the title and the core's error.
@@ -58,6 +78,14 @@ class AppModel {
   const std::optional<std::filesystem::path>& mirror_root() const { return m_opt.mirror_root; }
   Workspace* workspace() { return m_ws.get(); }
   const Workspace* workspace() const { return m_ws.get(); }
+  // Lends the Workspace to a job (null when none is open): until return_workspace() the GUI
+  // thread reads only workspace_status() of it. The status is refreshed first.
+  Workspace* lend_workspace();
+  // The job's final event was taken: the Workspace is the GUI thread's again (status refreshed).
+  void return_workspace();
+  bool workspace_lent() const { return m_lent; }
+  // The status bar's copy of the Workspace's state (see the shared-state rule above).
+  const WorkspaceStatus& workspace_status() const { return m_ws_status; }
   // An incident whose chronology is damaged (Workspace::open said read_only) is shown read-only:
   // the verified prefix of every chain, merged, with each chain's problem. No Workspace exists
   // then, so nothing can be written; every recording action is blocked.
@@ -97,6 +125,7 @@ class AppModel {
 
   // --- time (CHR-10 … CHR-13) ---
   const Clock& clock() const { return *m_clock; }
+  // While the Workspace is lent: the correction copied when it was lent.
   chronology::Correction correction_now() const;
   // The best current time: corrected when a confirmation exists, else the system clock.
   std::int64_t display_now_ns() const;
@@ -111,7 +140,8 @@ class AppModel {
   void pop_error();
   std::size_t error_count() const { return m_errors.size(); }
 
-  // --- status bar readings, refreshed by tick() about every 2 s ---
+  // --- status bar readings: network and free space refreshed by tick() about every 2 s, the
+  // Workspace status every tick() while the Workspace is not lent ---
   void tick(double now_s);
   const NetworkState& network() const { return m_network; }
   std::optional<std::uint64_t> free_bytes() const { return m_free_bytes; }
@@ -119,6 +149,7 @@ class AppModel {
  private:
   void load_kit_identity();
   void refresh_status();
+  void refresh_workspace_status();
   WorkspaceOptions workspace_options(const std::string& incident_id) const;
 
   AppModelOptions m_opt;
@@ -136,6 +167,8 @@ class AppModel {
   NetworkState m_network;
   std::optional<std::uint64_t> m_free_bytes;
   double m_last_status_s = -1e9;
+  bool m_lent = false;  // the Workspace is lent to a job
+  WorkspaceStatus m_ws_status;
 };
 
 // Human-readable byte count ("12.3 GB").

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <memory>
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
 #include "app/gui/app_model.hpp"
+#include "app/gui/fonts.hpp"
 #include "app/gui/widgets.hpp"
 #include "forensics/i18n/catalogue.hpp"
 
@@ -50,18 +53,53 @@ void ExportDialog::run(UiContext& ctx) {
   Workspace* ws = ctx.model.workspace();
   m_result.reset();
   m_error.clear();
-  if (!ws) return;
+  if (!ws || m_job.busy()) return;
   ExportOptions opt;
   opt.japanese = m_japanese;
   opt.merged = m_merged;
   opt.blank_sheets = m_blank_sheets;
-  // Runs on the GUI thread: the workspace is single-owner, and the export appends an entry.
-  auto r = export_chronology(*ws, k_kinds[static_cast<std::size_t>(m_kind)].kind, m_dir, opt);
-  if (!r) {
-    m_error = r.error().describe(i18n::japanese());
+  // GUI thread: the copy the worker will work from (the Workspace is never given to it).
+  auto plan = prepare_export(*ws, k_kinds[static_cast<std::size_t>(m_kind)].kind, m_dir, opt);
+  if (!plan) {
+    m_error = plan.error().describe(i18n::japanese());
     return;
   }
-  m_result = std::move(r.value());
+  m_plan = std::make_shared<const ExportPlan>(std::move(plan.value()));
+  m_job.start([plan = m_plan](const JobContext& c, const JobRunner<ExportResult>::Notify&) {
+    return write_export(*plan, c.progress, c.cancel);
+  });
+}
+
+void ExportDialog::take_result(UiContext& ctx) {
+  while (auto e = m_job.poll()) {
+    if (!e->final()) continue;
+    Result<ExportResult> r = std::move(*e->result);
+    std::shared_ptr<const ExportPlan> plan = std::move(m_plan);
+    if (!r) {
+      m_error = r.error().describe(i18n::japanese());
+      continue;
+    }
+    // GUI thread again: the export entry goes into the log it owns.
+    Workspace* ws = ctx.model.workspace();
+    const Status st = ws ? record_export(*ws, *plan, r.value())
+                         : Status(make_error(ErrorCode::not_saved, "記録を開いていません", "no incident is open"));
+    if (!st) {
+      ctx.model.push_error("gui.error.not_saved", st.error());
+      m_error = st.error().describe(i18n::japanese());
+      continue;
+    }
+    for (const auto& w : r->warnings_ja) ctx.fonts.want_text(w);
+    m_result = std::move(r.value());
+  }
+}
+
+void ExportDialog::draw_progress() {
+  const ProgressSnapshot s = m_job.sample();
+  const float frac = s.total ? static_cast<float>(static_cast<double>(s.done) / static_cast<double>(s.total)) : 0.0f;
+  char label[160];
+  std::snprintf(label, sizeof label, "%s  %llu / %llu  (%.0f s)", tr(m_job.phase_key()),
+                static_cast<unsigned long long>(s.done), static_cast<unsigned long long>(s.total), s.elapsed_s);
+  ImGui::ProgressBar(frac, ImVec2(-1, 0), label);
 }
 
 void ExportDialog::draw(UiContext& ctx) {
@@ -75,11 +113,15 @@ void ExportDialog::draw(UiContext& ctx) {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   ImGui::SetNextWindowSize(ImVec2(std::min(900.0f, display.x - 40), 0), ImGuiCond_Appearing);
   ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.45f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  take_result(ctx);
+  const bool running = m_job.busy();
   bool open = true;
-  if (!ImGui::BeginPopupModal(title.c_str(), &open)) {
+  // No close box while the export runs: its entry must still be recorded.
+  if (!ImGui::BeginPopupModal(title.c_str(), running ? nullptr : &open)) {
     if (!open) m_active = false;
     return;
   }
+  ImGui::BeginDisabled(running);
   for (std::size_t i = 0; i < k_kinds.size(); ++i) {
     ImGui::RadioButton(tr(k_kinds[i].key), &m_kind, static_cast<int>(i));
     tag(ctx, k_kinds[i].tag);
@@ -111,11 +153,17 @@ void ExportDialog::draw(UiContext& ctx) {
   if (ImGui::Button(tr("gui.export.run"), ImVec2(ImGui::GetFontSize() * 10, 0))) run(ctx);
   tag(ctx, "exp.run");
   ImGui::SameLine();
-  if (ImGui::Button(tr("gui.dialog.close")) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
+  if (ImGui::Button(tr("gui.dialog.close")) ||
+      (!running && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))) {
     m_active = false;
     ImGui::CloseCurrentPopup();
   }
   tag(ctx, "exp.close");
+  ImGui::EndDisabled();
+  if (m_job.busy()) {
+    draw_progress();
+    tag(ctx, "exp.progress");
+  }
 
   if (!m_error.empty()) banner(k_col_error_bg, k_col_error, m_error.c_str());
   if (m_result) {

@@ -21,6 +21,9 @@ class GuiApp {
   void show(Screen s) { m_ctx.screen = s; }
   const ChronologyScreen& chronology() const { return m_chronology; }
   EvidenceScreen& evidence() { return m_evidence; }
+  // A job runs on a worker (an acquisition or an export): the frame loop keeps waking to take
+  // its progress and result.
+  bool job_busy() const { return m_evidence.job_busy() || m_chronology.export_dialog().busy(); }
   const EvidenceScreen& evidence() const { return m_evidence; }
 
  private:

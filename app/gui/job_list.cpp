@@ -98,8 +98,9 @@ void draw_session_jobs(UiContext& ctx, AcquireWizard& w, JobListAction& act) {
     const ProgressSnapshot& p = j.progress;
     const float frac = p.total ? static_cast<float>(static_cast<double>(p.done) / static_cast<double>(p.total)) : 0.0f;
     char pct[48];
-    if (running && p.phase >= 1 && p.phase <= 3)
-      std::snprintf(pct, sizeof pct, "%d/%d  %.1f %%", p.phase, w.form().verify_source ? 3 : 2,
+    const int n = phase_number(acquire::phase_of(p.phase));
+    if (running && n > 0)
+      std::snprintf(pct, sizeof pct, "%d/%d  %.1f %%", n, phase_count(w.form().verify_source),
                     static_cast<double>(frac) * 100.0);
     else
       std::snprintf(pct, sizeof pct, "%.1f %%", static_cast<double>(frac) * 100.0);

@@ -19,6 +19,7 @@ class ChronologyScreen {
   const ChronologyListModel& list() const { return m_list; }
   const EntryForm& form() const { return m_form; }
   const TableState& table() const { return m_table; }
+  const ExportDialog& export_dialog() const { return m_export; }
 
  private:
   void sync_list(UiContext& ctx);

@@ -222,10 +222,10 @@ void ScriptRunner::before_frame(GuiApp& app, ImGuiIO& io) {
       return fail(c, "timed out");
   } else if (c.op == "wait_job") {
     const double timeout_s = c.arg.empty() ? 120.0 : std::atof(c.arg.c_str());
-    if (!app.evidence().job_busy())
+    if (!app.job_busy())
       next_command();
     else if (elapsed_ms > timeout_s * 1000)
-      return fail(c, "the acquisition is still running");
+      return fail(c, "the job (acquisition or export) is still running");
   } else if (c.op == "sleep") {
     if (elapsed_ms >= std::atof(c.arg.c_str())) next_command();
   } else if (c.op == "echo") {

@@ -16,7 +16,7 @@
 //   expect_tag TAG         fail unless TAG was drawn in the last frame
 //   touch PATH             create an empty file (to signal a test driver)
 //   wait_file PATH [S]     keep rendering until PATH exists (default 30 s), else fail
-//   wait_job [S]           keep rendering until the Evidence screen's acquisition job has ended
+//   wait_job [S]           keep rendering until the running job (acquisition or export) has ended
 //                          and its result is shown (default 120 s), else fail
 //   sleep MS               keep rendering for MS milliseconds
 //   echo TEXT              print TEXT to stdout

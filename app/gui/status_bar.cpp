@@ -47,12 +47,13 @@ void draw_status_bar(UiContext& ctx) {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
   const AppModel& m = ctx.model;
-  const Workspace* ws = m.workspace();
+  // Never the Workspace itself: a job's worker may be writing it (app_model.hpp, shared state).
+  const WorkspaceStatus& ws = m.workspace_status();
 
   const std::string open_id = m.open_incident_id();
   std::string incident = open_id.empty() ? std::string(tr("gui.status.no_incident")) : open_id;
   chip(incident.c_str(), k_chip_neutral, k_black);
-  if (ws && ws->incident().training) chip(tr("training.mark"), k_col_training_bg, k_black);
+  if (ws.open && ws.training) chip(tr("training.mark"), k_col_training_bg, k_black);
   if (const ReadOnlyDocument* ro = m.read_only_document()) {
     if (ro->doc.incident.training) chip(tr("training.mark"), k_col_training_bg, k_black);
     chip(tr("gui.status.read_only"), k_chip_bad, k_white);
@@ -63,7 +64,7 @@ void draw_status_bar(UiContext& ctx) {
                    (m.operator_confirmed() ? m.session_operator().name : std::string(tr("gui.status.none")));
   chip(op.c_str(), m.operator_confirmed() ? k_chip_neutral : k_col_banner_bg, k_black);
 
-  const auto q = m.correction_now().quality;
+  const auto q = ws.correction.quality;
   const bool corrected = q == chronology::TimeQuality::ref_confirmed || q == chronology::TimeQuality::ref_interpolated;
   chip(quality_label(q), corrected ? k_chip_ok : k_col_banner_bg, corrected ? k_black : k_col_warn);
 
@@ -86,8 +87,9 @@ void draw_status_bar(UiContext& ctx) {
     const bool low = *free < 2ull * 1000 * 1000 * 1000;
     chip(s.c_str(), low ? k_col_banner_bg : k_chip_neutral, low ? k_col_warn : k_black);
   }
-  if (ws && !ws->log().mirrored()) chip(tr("gui.status.single_copy"), k_col_banner_bg, k_col_warn);
-  if (ws && ws->log().failure()) chip(tr("gui.form.not_saved"), k_chip_bad, k_white);
+  if (ws.open && !ws.mirrored) chip(tr("gui.status.single_copy"), k_col_banner_bg, k_col_warn);
+  if (ws.open && ws.log_failed) chip(tr("gui.form.not_saved"), k_chip_bad, k_white);
+  if (ws.open && ws.log_failed) tag(ctx, "bar.not_saved");
   if (m.synthetic()) chip(tr("gui.blocker.synthetic"), k_col_banner_bg, k_col_warn);
 
   // The clock on the right: corrected JST when available.

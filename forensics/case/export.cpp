@@ -55,34 +55,46 @@ const char* kind_name(ExportKind k) {
   return "?";
 }
 
-// §3.5.4: the chronologies exactly as stored, the incident, the kit's public identity, the
-// provenance, and a manifest.sha256 (sha256sum -c format) over every file of the set.
-Status write_full_set(const Workspace& ws, const report::ChronologyDocument& doc, const fs::path& out,
-                      std::vector<fs::path>& written) {
-  std::error_code ec;
-  const std::vector<fs::path> logs = chronology_files(ws.case_root(), ws.incident().incident_id);
+// Pause and cancel between files; a cancelled export leaves nothing behind.
+Status between_files(const CancelToken& cancel) {
+  if (cancel.wait_while_paused()) return ok_status();
+  return make_error(ErrorCode::invalid_input, "出力を取り消しました", "the export was cancelled");
+}
+
+// §3.5.4: the chronologies exactly as stored (up to the length they had when the plan was made),
+// the incident, the kit's public identity, the provenance, and a manifest.sha256 (sha256sum -c
+// format) over every file of the set.
+Status write_full_set(const ExportPlan& plan, std::vector<fs::path>& written, Progress& progress,
+                      const CancelToken& cancel) {
+  const fs::path& out = plan.out_dir;
+  const report::ChronologyDocument& doc = plan.doc;
+  progress.total.store(plan.logs.size() + 2 + plan.attachments.size() + 2);
+  auto wrote = [&](const fs::path& f) {
+    written.push_back(f);
+    progress.done.fetch_add(1);
+  };
   if (auto st = create_directories_durable(out / "chronology"); !st) return st;
-  for (const auto& f : logs) {
+  for (const auto& [f, length] : plan.logs) {
+    if (auto st = between_files(cancel); !st) return st;
     auto bytes = read_file(f);
     if (!bytes) return bytes.error();
+    // Lines appended after the plan was made are not part of this export.
+    if (bytes->size() > length) bytes->resize(length);
     const fs::path dst = out / "chronology" / f.filename();
     if (auto st = write_file_atomic(dst, *bytes); !st) return st;
-    written.push_back(dst);
+    wrote(dst);
   }
-  auto copy = [&](const fs::path& src, const fs::path& dst) -> Status {
-    auto bytes = read_file(src);
+  if (auto st = write_file_atomic(out / "incident.json", plan.incident_json); !st) return st;
+  wrote(out / "incident.json");
+  if (auto st = write_file_atomic(out / "kit.json", plan.kit_json); !st) return st;
+  wrote(out / "kit.json");
+  for (const auto& f : plan.attachments) {
+    if (auto st = between_files(cancel); !st) return st;
+    if (auto st = create_directories_durable(out / "attachments"); !st) return st;
+    auto bytes = read_file(f);
     if (!bytes) return bytes.error();
-    if (auto st = write_file_atomic(dst, *bytes); !st) return st;
-    written.push_back(dst);
-    return ok_status();
-  };
-  if (auto st = copy(ws.dir() / "incident.json", out / "incident.json"); !st) return st;
-  if (auto st = copy(ws.case_root() / "kit" / "kit.json", out / "kit.json"); !st) return st;
-  if (fs::is_directory(ws.dir_attachments(), ec)) {
-    for (const auto& f : fs::directory_iterator(ws.dir_attachments(), ec)) {
-      if (auto st = create_directories_durable(out / "attachments"); !st) return st;
-      if (auto st = copy(f.path(), out / "attachments" / f.path().filename()); !st) return st;
-    }
+    if (auto st = write_file_atomic(out / "attachments" / f.filename(), *bytes); !st) return st;
+    wrote(out / "attachments" / f.filename());
   }
   nlohmann::json heads = nlohmann::json::array();
   for (const auto& h : doc.heads) heads.push_back({{"device_id", h.device_id}, {"count", h.count}, {"last_hash", h.last_hash}});
@@ -96,7 +108,7 @@ Status write_full_set(const Workspace& ws, const report::ChronologyDocument& doc
                       {"heads", heads},
                       {"provenance", provenance_json()}};
   if (auto st = write_file_atomic(out / "export.json", info.dump(2) + "\n"); !st) return st;
-  written.push_back(out / "export.json");
+  wrote(out / "export.json");
   std::string manifest;
   for (const auto& f : written) {
     auto h = sha256_file_hex(f);
@@ -104,35 +116,98 @@ Status write_full_set(const Workspace& ws, const report::ChronologyDocument& doc
     manifest += h.value() + "  " + fs::relative(f, out).string() + "\n";
   }
   if (auto st = write_file_atomic(out / "manifest.sha256", manifest); !st) return st;
-  written.push_back(out / "manifest.sha256");
+  wrote(out / "manifest.sha256");
   return ok_status();
 }
 
 }  // namespace
 
-Result<ExportResult> export_chronology(Workspace& ws, ExportKind kind, const fs::path& out_dir,
-                                       const ExportOptions& opt) {
-  if (auto st = create_directories_durable(out_dir); !st) return st.error();
-  // Record the head BEFORE writing: the export covers exactly the entries up to here, and
-  // its own "export" entry follows it (with the file hashes).
+const char* export_phase_name(ExportPhase p) {
+  switch (p) {
+    case ExportPhase::writing: return "writing";
+    case ExportPhase::hashing: return "hashing";
+    case ExportPhase::preparing: break;
+  }
+  return "preparing";
+}
+
+const char* export_phase_key(ExportPhase p) {
+  switch (p) {
+    case ExportPhase::writing: return "export.phase.writing";
+    case ExportPhase::hashing: return "export.phase.hashing";
+    case ExportPhase::preparing: break;
+  }
+  return "export.phase.preparing";
+}
+
+JobType export_job_type() {
+  JobType t;
+  t.name = "export";
+  t.phase_name = [](int p) { return export_phase_name(p >= 0 && p <= 2 ? static_cast<ExportPhase>(p) : ExportPhase::preparing); };
+  t.phase_key = [](int p) { return export_phase_key(p >= 0 && p <= 2 ? static_cast<ExportPhase>(p) : ExportPhase::preparing); };
+  t.crashed_ja = i18n::tr("export.job.crashed", i18n::Lang::ja);
+  t.crashed_en = i18n::tr("export.job.crashed", i18n::Lang::en);
+  return t;
+}
+
+Result<ExportPlan> prepare_export(const Workspace& ws, ExportKind kind, const fs::path& out_dir, const ExportOptions& opt) {
+  ExportPlan plan;
+  plan.kind = kind;
+  plan.out_dir = out_dir;
+  plan.opt = opt;
+  plan.incident = ws.incident();
+  plan.incident_dir = ws.dir();
+  // The head BEFORE writing: the export covers exactly the entries up to here, and its own
+  // "export" entry follows it (with the file hashes).
   auto doc = ws.document(opt.japanese, opt.merged);
   if (!doc) return doc.error();
-  const std::string base = ws.incident().incident_id + "_chronology";
+  plan.doc = std::move(doc.value());
+  if (kind == ExportKind::full_set) {
+    std::error_code ec;
+    for (const auto& f : chronology_files(ws.case_root(), ws.incident().incident_id)) {
+      const auto size = fs::file_size(f, ec);
+      if (ec)
+        return make_errno_error(ErrorCode::io_error, ec.value(), "記録ファイルの大きさを読めません: " + f.string(),
+                                "cannot read the size of " + f.string());
+      plan.logs.emplace_back(f, static_cast<std::uint64_t>(size));
+    }
+    auto inc = read_file(ws.dir() / "incident.json");
+    if (!inc) return inc.error();
+    plan.incident_json = std::move(inc.value());
+    auto kit = read_file(ws.case_root() / "kit" / "kit.json");
+    if (!kit) return kit.error();
+    plan.kit_json = std::move(kit.value());
+    if (fs::is_directory(ws.dir_attachments(), ec))
+      for (const auto& f : fs::directory_iterator(ws.dir_attachments(), ec)) plan.attachments.push_back(f.path());
+  }
+  return plan;
+}
+
+Result<ExportResult> write_export(const ExportPlan& plan, Progress& progress, const CancelToken& cancel) {
+  const fs::path& out_dir = plan.out_dir;
+  const ExportOptions& opt = plan.opt;
+  const report::ChronologyDocument& doc = plan.doc;
+  const ExportKind kind = plan.kind;
+  progress.started_ns.store(steady_now_ns());
+  progress.phase.store(static_cast<int>(ExportPhase::writing));
+  progress.total.store(1);
+  if (auto st = create_directories_durable(out_dir); !st) return st.error();
+  const std::string base = plan.incident.incident_id + "_chronology";
   ExportResult res;
   std::vector<fs::path> written;
   Status st = ok_status();
   switch (kind) {
     case ExportKind::pdf:
       written.push_back(out_dir / (base + ".pdf"));
-      st = report::write_chronology_pdf(*doc, written.back());
+      st = report::write_chronology_pdf(doc, written.back());
       break;
     case ExportKind::open_items_pdf:
-      written.push_back(out_dir / (ws.incident().incident_id + "_open_items.pdf"));
-      st = report::write_open_items_pdf(*doc, written.back());
+      written.push_back(out_dir / (plan.incident.incident_id + "_open_items.pdf"));
+      st = report::write_open_items_pdf(doc, written.back());
       break;
     case ExportKind::blank_sheets_pdf:
-      written.push_back(out_dir / (ws.incident().incident_id + "_blank_sheets.pdf"));
-      st = report::write_blank_sheets_pdf(ws.incident(), opt.first_sheet_no, opt.blank_sheets, opt.japanese,
+      written.push_back(out_dir / (plan.incident.incident_id + "_blank_sheets.pdf"));
+      st = report::write_blank_sheets_pdf(plan.incident, opt.first_sheet_no, opt.blank_sheets, opt.japanese,
                                           written.back());
       break;
     case ExportKind::csv_utf8:
@@ -142,7 +217,7 @@ Result<ExportResult> export_chronology(Workspace& ws, ExportKind kind, const fs:
       co.encoding = kind == ExportKind::csv_cp932 ? report::CsvOptions::Encoding::cp932
                                                   : report::CsvOptions::Encoding::utf8_bom;
       written.push_back(out_dir / (base + (kind == ExportKind::csv_cp932 ? "_cp932.csv" : ".csv")));
-      auto w = report::write_chronology_csv(*doc, co, written.back());
+      auto w = report::write_chronology_csv(doc, co, written.back());
       if (!w) {
         st = w.error();
         break;
@@ -159,33 +234,61 @@ Result<ExportResult> export_chronology(Workspace& ws, ExportKind kind, const fs:
     }
     case ExportKind::timesketch_csv:
       written.push_back(out_dir / (base + "_timesketch.csv"));
-      st = report::write_timesketch_csv(*doc, written.back());
+      st = report::write_timesketch_csv(doc, written.back());
       break;
     case ExportKind::timesketch_jsonl:
       written.push_back(out_dir / (base + "_timesketch.jsonl"));
-      st = report::write_timesketch_jsonl(*doc, written.back());
+      st = report::write_timesketch_jsonl(doc, written.back());
       break;
     case ExportKind::full_set:
-      st = write_full_set(ws, *doc, out_dir, written);
+      st = write_full_set(plan, written, progress, cancel);
       break;
   }
-  if (!st) return st.error();
-  std::vector<std::string> refs;
-  std::string listing;
+  if (kind != ExportKind::full_set && st) progress.done.store(1);
+  if (st) st = between_files(cancel);
+  if (!st) {
+    // Nothing half-done stays behind: a failed or cancelled export is not an export.
+    std::error_code ec;
+    for (const auto& f : written) fs::remove(f, ec);
+    return st.error();
+  }
+  progress.phase.store(static_cast<int>(ExportPhase::hashing));
+  progress.started_ns.store(steady_now_ns());
+  progress.done.store(0);
+  progress.total.store(written.size());
   for (const auto& f : written) {
     auto h = sha256_file_hex(f);
     if (!h) return h.error();
     res.files.push_back({f, h.value()});
-    // Inside the incident folder a relative path; elsewhere (e.g. a second USB stick) absolute.
-    const std::string rel = fs::relative(f, ws.dir()).string();
-    listing += "; " + (rel.rfind("..", 0) == 0 ? fs::absolute(f).string() : rel) + " sha256:" + h.value();
+    progress.done.fetch_add(1);
   }
-  res.heads = doc->heads;
+  res.heads = doc.heads;
+  return res;
+}
+
+Status record_export(Workspace& ws, const ExportPlan& plan, const ExportResult& res) {
+  std::string listing;
+  for (const auto& f : res.files) {
+    // Inside the incident folder a relative path; elsewhere (e.g. a second USB stick) absolute.
+    const std::string rel = fs::relative(f.path, plan.incident_dir).string();
+    listing += "; " + (rel.rfind("..", 0) == 0 ? fs::absolute(f.path).string() : rel) + " sha256:" + f.sha256;
+  }
   std::string heads;
-  for (const auto& h : doc->heads) heads += " " + h.device_id + "#" + std::to_string(h.count) + ":" + h.last_hash.substr(0, 16);
-  auto e = ws.log().append_system(std::string("export"), std::string("出力 / export (") + kind_name(kind) + "), 記録先頭 / head:" +
-                                                             heads + listing);
+  for (const auto& h : plan.doc.heads) heads += " " + h.device_id + "#" + std::to_string(h.count) + ":" + h.last_hash.substr(0, 16);
+  auto e = ws.log().append_system(std::string("export"), std::string("出力 / export (") + kind_name(plan.kind) +
+                                                             "), 記録先頭 / head:" + heads + listing);
   if (!e) return e.error();
+  return ok_status();
+}
+
+Result<ExportResult> export_chronology(Workspace& ws, ExportKind kind, const fs::path& out_dir, const ExportOptions& opt) {
+  auto plan = prepare_export(ws, kind, out_dir, opt);
+  if (!plan) return plan.error();
+  Progress progress;
+  CancelToken cancel;
+  auto res = write_export(*plan, progress, cancel);
+  if (!res) return res.error();
+  if (auto st = record_export(ws, *plan, *res); !st) return st.error();
   return res;
 }
 

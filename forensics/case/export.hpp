@@ -1,11 +1,27 @@
 // Chronology exports from an open incident (§3.5): writes the files, lists them with their
 // SHA-256, and records the export in the chronology (CHR-04) with the chain head it covers.
+//
+// Threads (issue 10 §3). The chronology log is single-owner (the GUI thread, or the CLI's main
+// thread). An export is therefore three steps, so that the long one can run on a job runner's
+// worker (forensics/core/job_runner.hpp) while the owner keeps drawing and appending:
+//   1. prepare_export — owner thread, Workspace in hand: copies everything the export needs into
+//      an ExportPlan (the document with the entries up to the head it covers, the incident, the
+//      length of every chronology file at that moment, the small files of the full set).
+//   2. write_export — any thread: reads only the plan and the files it names (append-only logs
+//      read up to the recorded length, attachments that are never rewritten), writes the output
+//      files and hashes them. It never sees the Workspace, so it cannot race the owner's appends.
+//   3. record_export — owner thread: appends the "export" entry naming the files, their SHA-256
+//      and the head the plan covers (entries appended meanwhile come after it, as they should).
+// export_chronology() runs the three in a row on the calling thread (the CLI).
 #pragma once
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "forensics/case/workspace.hpp"
+#include "forensics/core/job_runner.hpp"
 
 namespace shodo {
 
@@ -42,7 +58,40 @@ struct ExportOptions {
   int first_sheet_no = 1;
 };
 
-// Writes the export into out_dir (created if needed) and appends an "export" system entry.
+// Everything an export needs, copied from the Workspace on its owner thread (see above). A value:
+// it holds no reference into the Workspace.
+struct ExportPlan {
+  ExportKind kind = ExportKind::pdf;
+  std::filesystem::path out_dir;
+  ExportOptions opt;
+  report::ChronologyDocument doc;        // entries up to the heads it covers
+  IncidentInfo incident;
+  std::filesystem::path incident_dir;    // for relative paths in the export entry
+  // Full set: each chronology file and its length when the plan was made (the logs only grow).
+  std::vector<std::pair<std::filesystem::path, std::uint64_t>> logs;
+  std::string incident_json, kit_json;   // full set: the bytes as stored
+  std::vector<std::filesystem::path> attachments;  // full set: the attachment files
+};
+
+// The phases of an export job (Progress::phase); `done` / `total` count output files.
+enum class ExportPhase : int { preparing = 0, writing = 1, hashing = 2 };
+const char* export_phase_name(ExportPhase p);  // "preparing", "writing", "hashing"
+const char* export_phase_key(ExportPhase p);   // "export.phase.writing" ...
+// The job type of exports on the job runner (phase names, crash message).
+JobType export_job_type();
+
+// Step 1 (owner thread). Errors: integrity (merged chains), io_error (files of the full set).
+Result<ExportPlan> prepare_export(const Workspace& ws, ExportKind kind, const std::filesystem::path& out_dir,
+                                  const ExportOptions& opt);
+// Step 2 (any thread; touches no Workspace). Writes into plan.out_dir (created if needed), with
+// progress in files; between files it obeys pause and cancel (a cancelled export removes what it
+// wrote and returns invalid_input "cancelled"). Errors: not_saved / no_space / io_error.
+Result<ExportResult> write_export(const ExportPlan& plan, Progress& progress, const CancelToken& cancel);
+// Step 3 (owner thread): appends the "export" system entry. Errors: as ChronologyLog::append.
+Status record_export(Workspace& ws, const ExportPlan& plan, const ExportResult& res);
+
+// The three steps in a row on the calling thread: writes the export into out_dir (created if
+// needed) and appends an "export" system entry.
 // Errors: invalid_input, not_saved / no_space, integrity (merged chains).
 Result<ExportResult> export_chronology(Workspace& ws, ExportKind kind, const std::filesystem::path& out_dir,
                                        const ExportOptions& opt);

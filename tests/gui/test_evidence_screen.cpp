@@ -72,6 +72,19 @@ void run_script(HeadlessGui& gui, const std::string& text, double seconds = 120)
   REQUIRE(script->exit_code() == 0);
 }
 
+// Renders frames until `pred` holds (a condition the job's worker makes true); the bound only
+// keeps a broken build from hanging.
+template <class Pred>
+bool wait_for(HeadlessGui& gui, Pred pred) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    gui.frame();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
 void frames(HeadlessGui& gui, int n) {
   for (int i = 0; i < n; ++i) gui.frame();
 }
@@ -314,13 +327,15 @@ TEST_CASE("pause holds the job still, resume finishes it — jobs list, chronolo
   w.job().set_paused(true);
   frames(gui, 2);
   REQUIRE(gui.app().evidence().job_busy());
-  // Paused: the pipeline waits between blocks, so the bytes done stop moving (blocks already in
-  // the queues drain first: give them a second).
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-  const std::uint64_t before = w.job().progress().done.load();
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
-  CHECK(w.job().progress().done.load() == before);
-  CHECK(before < f.content.size());
+  // Paused: the pipeline's reader parks between blocks (the job acknowledges the pause — waited
+  // for as a condition, frames going on meanwhile), so it cannot read further and the job cannot
+  // end; blocks already queued may still drain, but never past what was read before the pause.
+  REQUIRE(wait_for(gui, [&w] { return w.job().worker_parked(); }));
+  frames(gui, 20);
+  CHECK(w.job().worker_parked());
+  CHECK(gui.app().evidence().job_busy());
+  CHECK_FALSE(w.job().worker_done());
+  CHECK(w.job().progress().done.load() < f.content.size());
   frames(gui, 2);
   REQUIRE(w.jobs().size() == 1);
   CHECK(w.jobs()[0].state == JobState::paused);
@@ -381,13 +396,22 @@ TEST_CASE("every listed device shows its read-only badge", "[gui][evidence]") {
 }
 
 TEST_CASE("job states: live from phase and token, final from the result", "[gui][evidence]") {
-  CHECK(live_job_state(0, false, false) == JobState::preparing);
-  CHECK(live_job_state(1, false, false) == JobState::acquiring);
-  CHECK(live_job_state(2, false, false) == JobState::verifying_image);
-  CHECK(live_job_state(3, false, false) == JobState::verifying_source);
-  CHECK(live_job_state(4, false, false) == JobState::writing_records);
-  CHECK(live_job_state(1, true, false) == JobState::paused);
-  CHECK(live_job_state(2, true, true) == JobState::cancelling);
+  using acquire::Phase;
+  CHECK(live_job_state(Phase::preparing, false, false) == JobState::preparing);
+  CHECK(live_job_state(Phase::acquiring, false, false) == JobState::acquiring);
+  CHECK(live_job_state(Phase::verifying_image, false, false) == JobState::verifying_image);
+  CHECK(live_job_state(Phase::verifying_source, false, false) == JobState::verifying_source);
+  CHECK(live_job_state(Phase::writing_records, false, false) == JobState::writing_records);
+  CHECK(live_job_state(Phase::acquiring, true, false) == JobState::paused);
+  CHECK(live_job_state(Phase::verifying_image, true, true) == JobState::cancelling);
+  // "Phase n of m" counts the copying and verifying phases only.
+  CHECK(phase_number(Phase::preparing) == 0);
+  CHECK(phase_number(Phase::acquiring) == 1);
+  CHECK(phase_number(Phase::verifying_image) == 2);
+  CHECK(phase_number(Phase::verifying_source) == 3);
+  CHECK(phase_number(Phase::writing_records) == 0);
+  CHECK(phase_count(false) == 2);
+  CHECK(phase_count(true) == 3);
   const Result<acquire::AcquireResult> refused = make_error(ErrorCode::no_space, "空き不足", "no space");
   CHECK(final_job_state(refused) == JobState::refused);
   acquire::AcquireResult r;

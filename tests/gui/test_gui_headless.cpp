@@ -19,7 +19,10 @@
 #include "app/gui/screen_home.hpp"
 #include "app/gui/script_runner.hpp"
 #include "app/gui/synthetic_entries.hpp"
+#include "app/gui/screen_chronology.hpp"
 #include "app/gui/time_input.hpp"
+#include "forensics/case/export.hpp"
+#include "forensics/integrity/digest.hpp"
 #include "forensics/i18n/catalogue.hpp"
 
 using namespace shodo;
@@ -443,8 +446,8 @@ TEST_CASE("the export dialog writes the CSV into <incident>/exports and lists it
   const std::size_t before = model.entries().size();
   HeadlessGui gui(model);
   gui.app().show(Screen::chronology);
-  run_script(gui, "wait_frames 2\nclick chron.export\nwait_frames 2\nclick exp.csv_utf8\nclick exp.run\nwait_frames 2\n"
-                  "expect_no_error\nexpect_tag exp.sha.0\nclick exp.close\nwait_frames 2\n");
+  run_script(gui, "wait_frames 2\nclick chron.export\nwait_frames 2\nclick exp.csv_utf8\nclick exp.run\nwait_job 60\n"
+                  "wait_frames 2\nexpect_no_error\nexpect_tag exp.sha.0\nclick exp.close\nwait_frames 2\n");
   // The export is itself recorded (CHR-04).
   REQUIRE(model.entries().size() == before + 1);
   CHECK(model.entries().back().category == chronology::Category::system);
@@ -454,6 +457,81 @@ TEST_CASE("the export dialog writes the CSV into <incident>/exports and lists it
     if (f.path().extension() == ".csv") csv.push_back(f.path());
   REQUIRE(csv.size() == 1);
   CHECK(read_bytes(csv.front()).find("サーバ室で暗号化を確認") != std::string::npos);
+}
+
+// Issue 10 §3: an export is a job. While a PDF of thousands of entries is written the window keeps
+// drawing frames, the GUI thread keeps appending to the log it owns (the worker works from the
+// plan's copy), and the result is right: the PDF holds the entries up to the head the export
+// covers and not the one appended meanwhile; its SHA-256 is the one listed and recorded; the
+// export's own entry follows the one appended meanwhile.
+TEST_CASE("an export of 2,000 entries runs as a job: frames keep coming, appends go on, the PDF is right",
+          "[gui][script][export]") {
+  SHODO_TEST_DIR(dir);
+  FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+  AppModel model(model_options(dir.path(), &clock));
+  REQUIRE(model.set_operator({"山田 花子", {"SCR"}}));
+  REQUIRE(model.create_incident(incident()));
+  constexpr int k_entries = 2000;
+  for (int i = 1; i <= k_entries; ++i) {
+    chronology::Entry d;
+    d.from = "救急外来";
+    d.to = {"対策本部"};
+    d.content = "確認事項 " + std::to_string(i);
+    REQUIRE(model.append(d).ok());
+  }
+  const std::size_t covered = model.entries().size();
+  HeadlessGui gui(model);
+  gui.app().show(Screen::chronology);
+  run_script(gui, "wait_frames 2\nclick chron.export\nwait_frames 2\nclick exp.pdf\nclick exp.run\n");
+  const ExportDialog& ex = gui.app().chronology().export_dialog();
+  REQUIRE(ex.busy());
+  // Frames while the worker is still writing the PDF (it reports the file done only at its end).
+  int frames_while_writing = 0;
+  bool appended = false;
+  while (ex.busy()) {
+    const bool writing = ex.job().progress().phase.load() <= static_cast<int>(ExportPhase::writing) &&
+                         ex.job().progress().done.load() == 0;
+    const FrameStats s = gui.frame();
+    REQUIRE(s.vertices > 0);
+    if (writing) {
+      ++frames_while_writing;
+      if (!appended) {
+        // The GUI thread records while the worker writes: no race (the TSan stage runs this).
+        chronology::Entry d;
+        d.from = "対策本部";
+        d.to = {"全体"};
+        d.content = "出力中に追加した記録";
+        REQUIRE(model.append(d).ok());
+        appended = true;
+      }
+    }
+  }
+  INFO("frames drawn while the PDF was being written: " << frames_while_writing);
+  CHECK(frames_while_writing >= 3);
+  REQUIRE(appended);
+  render_frames(gui, model, 2);
+  REQUIRE(gui.app().tags().find("exp.sha.0"));
+
+  // The export's entry comes after the one appended meanwhile and covers the head before it.
+  const auto& entries = model.entries();
+  REQUIRE(entries.size() == covered + 2);
+  CHECK(entries[covered].content == "出力中に追加した記録");
+  const chronology::Entry& rec = entries.back();
+  CHECK(rec.system_event == "export");
+  CHECK(rec.content.find("#" + std::to_string(covered) + ":") != std::string::npos);
+
+  std::vector<std::filesystem::path> pdfs;
+  for (const auto& f : std::filesystem::recursive_directory_iterator(model.workspace()->dir() / "exports"))
+    if (f.path().extension() == ".pdf") pdfs.push_back(f.path());
+  REQUIRE(pdfs.size() == 1);
+  const auto sha = sha256_file_hex(pdfs.front());
+  REQUIRE(sha.ok());
+  CHECK(rec.content.find("sha256:" + sha.value()) != std::string::npos);
+  // The text a reader gets: the last covered entry is in it, the one appended meanwhile is not.
+  const std::string text = shodo::unit::run_command("pdftotext -enc UTF-8 '" + pdfs.front().string() + "' - 2>/dev/null");
+  CHECK(text.find("確認事項 " + std::to_string(k_entries)) != std::string::npos);
+  CHECK(text.find("確認事項 1") != std::string::npos);
+  CHECK(text.find("出力中に追加した記録") == std::string::npos);
 }
 
 TEST_CASE("rows added after a commit equal a full rebuild (incremental update)", "[gui]") {
