@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "app/gui/network_state.hpp"
+#include "forensics/acquire/devices.hpp"
 #include "forensics/case/incident.hpp"
 #include "forensics/case/workspace.hpp"
 #include "forensics/chronology/entry.hpp"
@@ -35,6 +36,9 @@ struct AppModelOptions {
   chronology::Operator op;     // pre-filled operator (--operator/--roles); still confirmed on Home
   const Clock* clock = nullptr;  // default_clock() when null
   std::optional<std::filesystem::path> mirror_root;
+  // Where the device list reads the kernel's and udev's view (sysfs, proc, udev, dev roots; the
+  // real ones by default). Tests point them at a fake tree; case_root here is ignored.
+  acquire::ListOptions device_roots;
 };
 
 // What the always-visible parts of the window show of the open Workspace, copied on the GUI
@@ -76,6 +80,12 @@ class AppModel {
   // The second medium for the CHR-24 copy; reopens the open incident so the copy catches up.
   void set_mirror_root(std::optional<std::filesystem::path> root);
   const std::optional<std::filesystem::path>& mirror_root() const { return m_opt.mirror_root; }
+  // Options for acquire::list_block_devices: the device roots of the options, this case root.
+  acquire::ListOptions device_list_options() const {
+    acquire::ListOptions o = m_opt.device_roots;
+    o.case_root = m_opt.case_root;
+    return o;
+  }
   Workspace* workspace() { return m_ws.get(); }
   const Workspace* workspace() const { return m_ws.get(); }
   // Lends the Workspace to a job (null when none is open): until return_workspace() the GUI

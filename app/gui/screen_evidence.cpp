@@ -193,9 +193,7 @@ void EvidenceScreen::open_seal(const evidence::EvidenceItem& it) {
 
 void EvidenceScreen::refresh_devices(UiContext& ctx) {
   m_devices_loaded = true;
-  acquire::ListOptions lo;
-  lo.case_root = ctx.model.case_root();
-  auto r = acquire::list_block_devices(lo);
+  auto r = acquire::list_block_devices(ctx.model.device_list_options());
   if (!r) {
     m_devices.clear();
     m_devices_error = r.error().describe(i18n::japanese());

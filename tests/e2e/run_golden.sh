@@ -4,7 +4,9 @@
 # Usage:  tests/e2e/run_golden.sh SHODO_BIN CASES_DIR [CASE_NAME...]
 #         UPDATE_GOLDEN=1 tests/e2e/run_golden.sh ...   (re)writes expected/stdout, expected/stderr and
 #                                                      the existing expected/file-* from the actual run
-# Run by ctest as the test e2e_golden. Exit status: 0 if every case passed, 1 otherwise, 2 on bad usage.
+# Run by ctest once per case, as the test e2e_golden_<case> (label "golden"); with no CASE_NAME every
+# case runs. `UPDATE_GOLDEN=1 ctest -R e2e_golden_<case>` updates one case, `-L golden` all of them.
+# Exit status: 0 if every case passed, 1 otherwise, 2 on bad usage.
 #
 # A case is a folder CASES_DIR/<name>/ (named after what it pins) holding:
 #   cmd         bash script, run with cwd = a fresh temp dir; it calls "$SHODO_BIN" ... and echoes

@@ -17,6 +17,7 @@
 #include "app/gui/script_runner.hpp"
 #include "forensics/case/workspace.hpp"
 #include "forensics/i18n/catalogue.hpp"
+#include "tests/unit/fake_sysfs.hpp"
 
 using namespace shodo;
 using namespace shodo::gui;
@@ -29,10 +30,12 @@ namespace {
 constexpr std::int64_t k_t0 = 1667173200LL * k_s;  // 2022-10-31 08:40 JST
 constexpr const char* k_id = "OGMC-20221031-01";
 
-AppModelOptions model_options(const std::filesystem::path& root, const Clock* clock) {
+AppModelOptions model_options(const std::filesystem::path& root, const Clock* clock,
+                              const acquire::ListOptions& device_roots = {}) {
   AppModelOptions o;
   o.case_root = root / "case";
   o.clock = clock;
+  o.device_roots = device_roots;
   return o;
 }
 
@@ -97,7 +100,8 @@ struct Fixture {
   std::filesystem::path source, dest;
   std::string content;
 
-  explicit Fixture(std::size_t source_bytes) {
+  // `device_roots`: where the device list looks (the real /sys … by default).
+  explicit Fixture(std::size_t source_bytes, const acquire::ListOptions& device_roots = {}) {
     i18n::set_lang(i18n::Lang::ja);
     source = dir.path() / "evidence-src" / "disk.img";
     dest = dir.path() / "dest";
@@ -105,7 +109,7 @@ struct Fixture {
     std::filesystem::create_directories(dest);
     content = pseudo_random(source_bytes);
     write_bytes(source, content);
-    model = std::make_unique<AppModel>(model_options(dir.path(), &clock));
+    model = std::make_unique<AppModel>(model_options(dir.path(), &clock, device_roots));
     REQUIRE(model->set_operator({"山田 花子", {"CSIRT"}}));
     REQUIRE(model->create_incident(incident()));
     gui = std::make_unique<HeadlessGui>(*model, ImVec2(1024, 768));
@@ -379,11 +383,41 @@ TEST_CASE("pause holds the job still, resume finishes it — jobs list, chronolo
 }
 
 TEST_CASE("every listed device shows its read-only badge", "[gui][evidence]") {
-  Fixture f(1u << 20);
+  // A fake machine (the real one may have no block devices at all): a SATA disk with two
+  // partitions, a USB stick whose disk and partition the kernel marks read-only, a loop device
+  // with an image behind it, an unattached loop device (not listed) and the disk holding the case
+  // root (listed, not offered).
+  shodo::unit::TempDir sys_dir;
+  shodo::unit::FakeSystem s(sys_dir.path());
+  const auto sda = s.add_disk({"sda", "pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda", "8:0", 1953525168,
+                               {}, {{"model", "WDC WD10EZEX-08W"}, {"vendor", "ATA     "}}});
+  s.add_partition(sda, "sda1", 1, "8:1", 2048, 1048576);
+  s.add_partition(sda, "sda2", 2, "8:2", 1050624, 1952474511);
+  const auto sdb = s.add_disk({"sdb", "pci0000:00/0000:00:14.0/usb2/2-1/2-1:1.0/host6/target6:0:0/6:0:0:0/block/sdb", "8:16",
+                               60063744, {{"removable", "1"}, {"ro", "1"}}, {{"model", "Ultra"}, {"vendor", "SanDisk "}}});
+  s.add_partition(sdb, "sdb1", 1, "8:17", 2048, 60061696);
+  shodo::unit::put(sdb / "sdb1" / "ro", "1");
+  s.add_disk({"loop0", "virtual/block/loop0", "7:0", 131072, {{"loop/backing_file", "/srv/images/disk 1.img"}}, {}});
+  s.add_disk({"loop1", "virtual/block/loop1", "7:1", 0, {}, {}});
+  s.add_disk({"vdb", "pci0000:00/0000:00:04.0/virtio2/block/vdb", "252:16", 2097152, {}, {{"vendor", "0x1af4"}}});
+  s.mountinfo("42 26 252:16 / /tmp rw,relatime shared:42 - ext4 /dev/vdb rw\n");  // the fixture's case root is under /tmp
+  Fixture f(1u << 20, s.options());
   HeadlessGui& gui = *f.gui;
   run_script(gui, "screen evidence\nclick ev.tab.devices\nwait_frames 3\n");
   const auto& devices = gui.app().evidence().devices();
   INFO(gui.app().evidence().devices_error());
+  CHECK(gui.app().evidence().devices_error().empty());
+  REQUIRE(devices.size() == 4);
+  CHECK(devices[0].name == "loop0");
+  CHECK(devices[1].name == "sda");
+  CHECK(devices[1].partitions.size() == 2);
+  CHECK_FALSE(devices[1].read_only);
+  CHECK(devices[2].name == "sdb");
+  REQUIRE(devices[2].partitions.size() == 1);
+  CHECK(devices[2].read_only);
+  CHECK(devices[2].partitions[0].read_only);
+  CHECK(devices[3].name == "vdb");
+  CHECK_FALSE(devices[3].offered());
   for (std::size_t i = 0; i < devices.size(); ++i) {
     INFO(devices[i].path);
     CHECK(gui.app().tags().find("ev.dev.ro." + std::to_string(i)));

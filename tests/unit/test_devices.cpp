@@ -10,6 +10,7 @@
 
 #include "forensics/acquire/devices.hpp"
 #include "forensics/i18n/catalogue.hpp"
+#include "tests/unit/fake_sysfs.hpp"
 
 using namespace shodo;
 using namespace shodo::acquire;
@@ -58,85 +59,6 @@ const char* const k_smart_virtio = R"({
     "exit_status": 1},
   "local_time": {"time_t": 1795523128, "asctime": "Tue Nov 24 12:25:28 2026 UTC"}
 })";
-
-// ---- a fake sysfs / proc / udev / dev tree ---------------------------------------------------------
-
-void put(const fs::path& p, const std::string& content) {
-  fs::create_directories(p.parent_path());
-  write_bytes(p, content + (content.empty() || content.back() == '\n' ? "" : "\n"));
-}
-
-struct FakeDisk {
-  std::string name;
-  std::string devices_path;  // under <sys>/devices, ending in /block/<name>
-  std::string devnum;
-  std::uint64_t sectors = 0;
-  std::map<std::string, std::string> attrs;         // relative to the block dir
-  std::map<std::string, std::string> device_attrs;  // relative to the "device" dir
-};
-
-class FakeSystem {
- public:
-  explicit FakeSystem(const fs::path& root) : m_root(root) {
-    fs::create_directories(sys() / "block");
-    fs::create_directories(dev());
-    fs::create_directories(udev());
-    fs::create_directories(proc() / "self");
-  }
-  fs::path sys() const { return m_root / "sys"; }
-  fs::path proc() const { return m_root / "proc"; }
-  fs::path udev() const { return m_root / "udev"; }
-  fs::path dev() const { return m_root / "dev"; }
-
-  // Adds a whole device; returns its block dir (the real directory behind /sys/block/<name>).
-  fs::path add_disk(const FakeDisk& d) {
-    const fs::path dir = sys() / "devices" / d.devices_path;
-    put(dir / "dev", d.devnum);
-    put(dir / "size", std::to_string(d.sectors));
-    put(dir / "ro", "0");
-    put(dir / "removable", "0");
-    put(dir / "queue" / "rotational", "0");
-    put(dir / "queue" / "logical_block_size", "512");
-    put(dir / "queue" / "physical_block_size", "512");
-    fs::create_directories(dir / "holders");
-    fs::create_directories(dir / "slaves");
-    for (const auto& [k, v] : d.attrs) put(dir / k, v);
-    if (!d.device_attrs.empty()) {
-      // The "device" link points at the parent of "block" (SCSI device, virtio device), or for
-      // NVMe at the controller the namespace sits in.
-      const fs::path target = dir.parent_path().filename() == "block" ? dir.parent_path().parent_path() : dir.parent_path();
-      for (const auto& [k, v] : d.device_attrs) put(target / k, v);
-      fs::create_directory_symlink(fs::relative(target, dir), dir / "device");
-    }
-    fs::create_directory_symlink(fs::relative(dir, sys() / "block"), sys() / "block" / d.name);
-    write_bytes(dev() / d.name, "");
-    return dir;
-  }
-  void add_partition(const fs::path& disk_dir, const std::string& name, int number, const std::string& devnum,
-                     std::uint64_t start, std::uint64_t sectors) {
-    const fs::path dir = disk_dir / name;
-    put(dir / "partition", std::to_string(number));
-    put(dir / "dev", devnum);
-    put(dir / "start", std::to_string(start));
-    put(dir / "size", std::to_string(sectors));
-    put(dir / "ro", "0");
-    fs::create_directories(dir / "holders");
-    write_bytes(dev() / name, "");
-  }
-  void mountinfo(const std::string& text) { put(proc() / "self" / "mountinfo", text); }
-
-  ListOptions options() const {
-    ListOptions o;
-    o.sysfs_root = sys();
-    o.proc_root = proc();
-    o.udev_root = udev();
-    o.dev_root = dev();
-    return o;
-  }
-
- private:
-  fs::path m_root;
-};
 
 // A file system image made by the real mkfs tool, so that libblkid is tested on real bytes.
 void make_fs(const fs::path& file, const std::string& mkfs_cmd, std::uint64_t bytes) {

@@ -535,10 +535,7 @@ class SmallTmpfs {
 TEST_CASE("E01: a full destination is a no_space error with a clear message, not a crash", "[ewf]") {
   SHODO_TEST_DIR(dir);
   SmallTmpfs full(dir / "small", "4m");
-  if (!full.mounted()) {
-    WARN("E01 destination-full test SKIPPED: mounting a 4 MiB tmpfs needs root (run the tests as root to cover it)");
-    return;
-  }
+  if (!full.mounted()) SHODO_SKIP("mounting a 4 MiB tmpfs needs root (run the tests as root to cover it)");
   const fs::path small = dir / "small";
   const std::string data = pattern(8 * k_mib, 23);  // 5.75 MiB of incompressible data
   for (const auto c : {EwfCompression::none, EwfCompression::fast}) {

@@ -411,10 +411,7 @@ TEST_CASE("an automatic checkpoint that cannot be written does not unsave the en
 TEST_CASE("full case volume (tmpfs): no_space, message says full, the log stays whole", "[log][tmpfs]") {
   SHODO_TEST_DIR(dir);
   TmpfsMount mnt(dir / "vol", "64k");
-  if (!mnt.mounted()) {
-    WARN("cannot mount a tmpfs here (not root?): test skipped");
-    return;
-  }
+  if (!mnt.mounted()) SHODO_SKIP("cannot mount a tmpfs here: needs root (CAP_SYS_ADMIN)");
   FixedClock clock = t0_clock();
   const auto o = log_options(dir / "vol" / "chronology" / "c.jsonl", &clock);
   std::int64_t saved = 0;
@@ -519,10 +516,7 @@ TEST_CASE("mirror longer than the log (newest entries cut from the log) is repor
 TEST_CASE("mirror medium full: entries still saved on the case volume, mirrored() turns false", "[log][mirror][tmpfs]") {
   SHODO_TEST_DIR(dir);
   TmpfsMount mnt(dir / "usb2", "16k");
-  if (!mnt.mounted()) {
-    WARN("cannot mount a tmpfs here (not root?): test skipped");
-    return;
-  }
+  if (!mnt.mounted()) SHODO_SKIP("cannot mount a tmpfs here: needs root (CAP_SYS_ADMIN)");
   FixedClock clock = t0_clock();
   auto o = log_options(dir / "case" / "c.jsonl", &clock);
   o.mirror = dir / "usb2" / "c.jsonl";
