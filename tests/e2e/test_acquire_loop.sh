@@ -177,11 +177,12 @@ ewfinfo "$T/out/file-e01.E01" >"$T/ewfinfo-file.out" 2>&1
 grep -q "Is physical:.*no" "$T/ewfinfo-file.out" || { cat "$T/ewfinfo-file.out"; fail "E01 of an image file must say Is physical: no"; }
 
 # --- a source that stops answering is not bad sectors (issue 10 §5) ----------------------------
-# dead_case NAME LBA: the FUSE disk dies when a read reaches LBA (0 = from the very first read).
+# dead_case NAME VAR=VALUE LIMIT: the FUSE disk dies as badsector_fs's VAR says (DEAD_FROM=0:
+# from the very first read; DEAD_AFTER=N: once N bytes were read); the image holds at most LIMIT bytes.
 dead_case() {
-  local name=$1 from=$2 mnt="$T/mnt-$1" loop
+  local name=$1 how=$2 from=$3 mnt="$T/mnt-$1" loop
   mkdir -p "$mnt" "$T/out-$name"
-  BADSECTOR_DEAD_FROM=$from "$FUSE" "$T/backing" "$mnt" || fail "badsector_fs mount ($name)"
+  env "BADSECTOR_$how" "$FUSE" "$T/backing" "$mnt" || fail "badsector_fs mount ($name)"
   for _ in $(seq 50); do [ -e "$mnt/disk.img" ] && break; sleep 0.1; done
   loop=$(losetup -f --show "$mnt/disk.img") || fail "losetup ($name)"
   EXTRA_LOOPS="$EXTRA_LOOPS $loop"
@@ -196,7 +197,7 @@ dead_case() {
   python3 - "$T/backing" "$T/out-$name/dead.raw" "$T/out-$name/dead.json" "$from" <<'PY' || fail "$name: record or partial image"
 import json, sys
 src = open(sys.argv[1], "rb").read(); img = open(sys.argv[2], "rb").read()
-rec = json.load(open(sys.argv[3])); dead_from = int(sys.argv[4]) * 512
+rec = json.load(open(sys.argv[3])); dead_from = int(sys.argv[4])
 assert rec["outcome"] == "aborted_source_unresponsive", rec["outcome"]
 assert rec["verdict"] == "aborted_source", rec["verdict"]
 assert rec["source_hashes"] == {}, rec["source_hashes"]
@@ -207,8 +208,8 @@ assert rec["bad_sectors"] == 0 and rec["bad_ranges"] == [], "a dead disk must no
 print(sys.argv[2], "partial image consistent:", len(img), "bytes")
 PY
 }
-dead_case first 0
-dead_case half 8192
+dead_case first DEAD_FROM=0 0
+dead_case half DEAD_AFTER=$((4 << 20)) $((4 << 20))
 python3 - "$T/out-half/dead.json" <<'PY' || fail "half: the disk that died half-way must have given its first part"
 import json, sys
 rec = json.load(open(sys.argv[1]))

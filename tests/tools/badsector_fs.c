@@ -18,6 +18,8 @@
  *                               every later one, anywhere, fail with EIO while the file keeps
  *                               its size (a USB bridge that lost its disk). 0 = dead from the
  *                               very first read.
+ *   BADSECTOR_DEAD_AFTER=4194304 the disk dies once this many bytes have been read from it
+ *                               (a disk that dies half-way, whatever else probed it first).
  * Writes are refused (EROFS): nothing is ever written to the "evidence".
  * Each read that failed is counted; /.stats shows "reads=N failed=M".
  */
@@ -45,6 +47,8 @@ static int g_tleft[MAX_BAD];
 static size_t g_ntrans = 0;
 static unsigned long long g_reads = 0, g_failed = 0;
 static unsigned long long g_dead_from = ~0ULL; /* LBA; ~0 = never dies */
+static unsigned long long g_dead_after = ~0ULL; /* bytes read before it dies; ~0 = never */
+static unsigned long long g_read_bytes = 0;
 static int g_dead = 0;
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -147,6 +151,12 @@ static int bs_read(const char *path, char *buf, size_t len, off_t off, struct fu
   pthread_mutex_unlock(&g_mu);
   if (fails) return -EIO;
   ssize_t n = pread(g_fd, buf, len, off);
+  if (n > 0) {
+    pthread_mutex_lock(&g_mu);
+    g_read_bytes += (unsigned long long)n;
+    if (g_read_bytes >= g_dead_after) g_dead = 1;
+    pthread_mutex_unlock(&g_mu);
+  }
   return n < 0 ? -errno : (int)n;
 }
 
@@ -187,6 +197,8 @@ int main(int argc, char *argv[]) {
   parse_list(getenv("BADSECTOR_TRANSIENT"), 1);
   const char *dead = getenv("BADSECTOR_DEAD_FROM");
   if (dead && *dead) g_dead_from = strtoull(dead, NULL, 10);
+  const char *after = getenv("BADSECTOR_DEAD_AFTER");
+  if (after && *after) g_dead_after = strtoull(after, NULL, 10);
   /* argv for fuse_main: program, mountpoint, the rest. */
   char **fargv = calloc((size_t)argc + 2, sizeof(char *));
   int fargc = 0;
