@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "app/gui/network_state.hpp"
 #include "forensics/case/incident.hpp"
 #include "forensics/case/workspace.hpp"
 #include "forensics/chronology/entry.hpp"
 #include "forensics/chronology/time_reference.hpp"
 #include "forensics/core/clock.hpp"
 #include "forensics/core/result.hpp"
+#include "forensics/isolate/network_state.hpp"
 
 namespace shodo::gui {
 
@@ -113,7 +113,7 @@ class AppModel {
 
   // --- status bar readings, refreshed by tick() about every 2 s ---
   void tick(double now_s);
-  const NetworkState& network() const { return m_network; }
+  const isolate::NetworkState& network() const { return m_network; }
   std::optional<std::uint64_t> free_bytes() const { return m_free_bytes; }
 
  private:
@@ -133,12 +133,9 @@ class AppModel {
   std::optional<ReadOnlyDocument> m_read_only;  // set instead of m_ws for a damaged chronology
   std::uint64_t m_generation = 1;  // bumped when the entry source changes
   std::deque<UiError> m_errors;
-  NetworkState m_network;
+  isolate::NetworkState m_network;
   std::optional<std::uint64_t> m_free_bytes;
   double m_last_status_s = -1e9;
 };
-
-// Human-readable byte count ("12.3 GB").
-std::string format_bytes(std::uint64_t bytes);
 
 }  // namespace shodo::gui

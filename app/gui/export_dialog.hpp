@@ -7,7 +7,7 @@
 #include <string>
 
 #include "app/gui/ui_context.hpp"
-#include "forensics/case/export.hpp"
+#include "forensics/report/export.hpp"
 
 namespace shodo::gui {
 

@@ -1,4 +1,4 @@
-#include "forensics/case/export.hpp"
+#include "forensics/report/export.hpp"
 
 #include <algorithm>
 
@@ -57,7 +57,7 @@ const char* kind_name(ExportKind k) {
 
 // §3.5.4: the chronologies exactly as stored, the incident, the kit's public identity, the
 // provenance, and a manifest.sha256 (sha256sum -c format) over every file of the set.
-Status write_full_set(const Workspace& ws, const report::ChronologyDocument& doc, const fs::path& out,
+Status write_full_set(const Workspace& ws, const ChronologyDocument& doc, const fs::path& out,
                       std::vector<fs::path>& written) {
   std::error_code ec;
   const std::vector<fs::path> logs = chronology_files(ws.case_root(), ws.incident().incident_id);

@@ -1,5 +1,8 @@
 // Chronology exports from an open incident (§3.5): writes the files, lists them with their
 // SHA-256, and records the export in the chronology (CHR-04) with the chain head it covers.
+// The orchestration lives in report/ (a capability above case/): it drives the workspace and the
+// renderers, so case/ never includes report/. Namespace shodo, as before the move, so the
+// front ends' call sites are unchanged.
 #pragma once
 #include <filesystem>
 #include <string>
@@ -32,7 +35,7 @@ struct ExportedFile {
 struct ExportResult {
   std::vector<ExportedFile> files;
   std::vector<std::string> warnings_ja, warnings_en;  // e.g. CP932 unmappable characters
-  std::vector<report::ChainHead> heads;  // the chain head(s) the export covers (before its own entry)
+  std::vector<ChainHead> heads;  // the chain head(s) the export covers (before its own entry)
 };
 
 struct ExportOptions {
