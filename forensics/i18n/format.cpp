@@ -66,7 +66,7 @@ std::string format_bytes_exact(std::uint64_t n, Lang lang) {
 
 std::string format_eta(double seconds) {
   if (!(seconds >= 0) || !std::isfinite(seconds)) return "—";
-  const auto s = static_cast<long long>(seconds + 0.5);
+  const long long s = std::llround(seconds);
   char buf[48];
   std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", s / 3600, (s / 60) % 60, s % 60);
   return buf;
