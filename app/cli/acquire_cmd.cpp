@@ -374,9 +374,8 @@ int run_verify_image(const Globals& g, const std::string& image, const std::vect
   return r->match ? 0 : 4;
 }
 
-}  // namespace
-
-void add_acquire_commands(CLI::App& app, Globals& g, int& exit_code) {
+// `shodo acquire <source> --dest …` (issue 3).
+void add_acquire_command(CLI::App& app, Globals& g, int& exit_code) {
   auto a = std::make_shared<AcquireArgs>();
   auto* c = app.add_subcommand("acquire", tr("cli.acquire.description"));
   c->add_option("source", a->source, tr("cli.acquire.source"));
@@ -404,13 +403,23 @@ void add_acquire_commands(CLI::App& app, Globals& g, int& exit_code) {
   c->add_flag("--preflight-only", a->preflight_only, tr("cli.acquire.preflight_only"));
   c->add_option("--resume", a->resume, tr("cli.acquire.resume"));
   c->callback([&g, &exit_code, a] { exit_code = run_acquire(g, *a); });
+}
 
+// `shodo verify-image <image> [--expect algo:hex …]`.
+void add_verify_image_command(CLI::App& app, Globals& g, int& exit_code) {
   auto image = std::make_shared<std::string>();
   auto expect = std::make_shared<std::vector<std::string>>();
   auto* v = app.add_subcommand("verify-image", tr("cli.verify_image.description"));
   v->add_option("image", *image, tr("cli.verify_image.image"))->required();
   v->add_option("--expect", *expect, tr("cli.verify_image.expect"));
   v->callback([&g, &exit_code, image, expect] { exit_code = run_verify_image(g, *image, *expect); });
+}
+
+}  // namespace
+
+void add_acquire_commands(CLI::App& app, Globals& g, int& exit_code) {
+  add_acquire_command(app, g, exit_code);
+  add_verify_image_command(app, g, exit_code);
 }
 
 }  // namespace shodo::cli

@@ -6,7 +6,7 @@
 #include "app/cli/chrono_print.hpp"
 #include "app/cli/incident_cmd.hpp"
 #include "app/cli/session.hpp"
-#include "forensics/case/export.hpp"
+#include "forensics/report/export.hpp"
 #include "forensics/chronology/view.hpp"
 #include "forensics/core/clock.hpp"
 #include "forensics/i18n/catalogue.hpp"
@@ -131,13 +131,8 @@ void with_workspace(const Globals& g, int& exit_code, bool need_operator, Fn fn)
   if (auto st = fn(*ws.value()); !st) exit_code = report_error(st.error());
 }
 
-}  // namespace
-
-void add_chrono_commands(CLI::App& app, Globals& g, int& exit_code) {
-  auto* chrono = app.add_subcommand("chrono", tr("cli.chrono.description"));
-  chrono->require_subcommand(1);
-
-  // --- add -------------------------------------------------------------------------------
+// `shodo chrono add`: a new entry.
+void add_chrono_add(CLI::App* chrono, Globals& g, int& exit_code) {
   auto add_args = std::make_shared<EntryArgs>();
   auto* add = chrono->add_subcommand("add", tr("cli.chrono.add"));
   add_entry_options(add, *add_args, true);
@@ -151,8 +146,10 @@ void add_chrono_commands(CLI::App& app, Globals& g, int& exit_code) {
       return ok_status();
     });
   });
+}
 
-  // --- correct / void / addendum / status ------------------------------------------------
+// `shodo chrono correct <seq> --reason`: a correction carrying the complete corrected fields.
+void add_chrono_correct(CLI::App* chrono, Globals& g, int& exit_code) {
   auto corr_args = std::make_shared<EntryArgs>();
   auto corr_seq = std::make_shared<std::int64_t>(0);
   auto corr_reason = std::make_shared<std::string>();
@@ -182,51 +179,54 @@ void add_chrono_commands(CLI::App& app, Globals& g, int& exit_code) {
       return ok_status();
     });
   });
+}
 
-  struct ModArgs {
-    std::int64_t seq = 0;
-    std::string reason, content, status;
-  };
-  auto add_modifier = [&](const char* name, const char* desc, EntryType type) {
-    auto m = std::make_shared<ModArgs>();
-    auto* c = chrono->add_subcommand(name, tr(desc));
-    c->add_option("seq", m->seq, tr("cli.opt.seq"))->required();
-    if (type == EntryType::void_entry) c->add_option("--reason", m->reason, tr("cli.opt.reason"))->required();
-    if (type == EntryType::addendum) c->add_option("--content", m->content, tr("cli.opt.content"))->required();
-    if (type == EntryType::status_change) {
-      c->add_option("--status", m->status, tr("cli.opt.status"))
-          ->required()
-          ->check(CLI::IsMember({"open", "in_progress", "done", "not_needed"}));
-      c->add_option("--reason", m->reason, tr("cli.opt.reason"));
-    }
-    c->callback([&g, &exit_code, m, type] {
-      with_workspace(g, exit_code, true, [&](Workspace& ws) -> Status {
-        auto target = entry_by_seq(ws, m->seq);
-        if (!target) return target.error();
-        if (target->source == SourceKind::system && type != EntryType::addendum)
-          return make_error(ErrorCode::invalid_input, "システム記録は取消・状態変更できません",
-                            "system entries cannot be voided or have a status");
-        Entry d;
-        d.type = type;
-        d.target_entry_id = target->entry_id;
-        d.reason = m->reason;
-        d.content = m->content;
-        d.from = ws.log().current_operator().name;
-        d.to = target->to;
-        d.category = target->category == Category::system ? Category::information : target->category;
-        if (!m->status.empty()) d.status = *status_from(m->status);
-        auto e = ws.log().append(std::move(d));
-        if (!e) return e.error();
-        print_appended(g, e.value());
-        return ok_status();
-      });
+// `shodo chrono void|addendum|status <seq>`: entries that modify an earlier one (one subcommand
+// per modifier type).
+struct ModArgs {
+  std::int64_t seq = 0;
+  std::string reason, content, status;
+};
+
+void add_chrono_modifier(CLI::App* chrono, Globals& g, int& exit_code, const char* name, const char* desc,
+                         EntryType type) {
+  auto m = std::make_shared<ModArgs>();
+  auto* c = chrono->add_subcommand(name, tr(desc));
+  c->add_option("seq", m->seq, tr("cli.opt.seq"))->required();
+  if (type == EntryType::void_entry) c->add_option("--reason", m->reason, tr("cli.opt.reason"))->required();
+  if (type == EntryType::addendum) c->add_option("--content", m->content, tr("cli.opt.content"))->required();
+  if (type == EntryType::status_change) {
+    c->add_option("--status", m->status, tr("cli.opt.status"))
+        ->required()
+        ->check(CLI::IsMember({"open", "in_progress", "done", "not_needed"}));
+    c->add_option("--reason", m->reason, tr("cli.opt.reason"));
+  }
+  c->callback([&g, &exit_code, m, type] {
+    with_workspace(g, exit_code, true, [&](Workspace& ws) -> Status {
+      auto target = entry_by_seq(ws, m->seq);
+      if (!target) return target.error();
+      if (target->source == SourceKind::system && type != EntryType::addendum)
+        return make_error(ErrorCode::invalid_input, "システム記録は取消・状態変更できません",
+                          "system entries cannot be voided or have a status");
+      Entry d;
+      d.type = type;
+      d.target_entry_id = target->entry_id;
+      d.reason = m->reason;
+      d.content = m->content;
+      d.from = ws.log().current_operator().name;
+      d.to = target->to;
+      d.category = target->category == Category::system ? Category::information : target->category;
+      if (!m->status.empty()) d.status = *status_from(m->status);
+      auto e = ws.log().append(std::move(d));
+      if (!e) return e.error();
+      print_appended(g, e.value());
+      return ok_status();
     });
-  };
-  add_modifier("void", "cli.chrono.void", EntryType::void_entry);
-  add_modifier("addendum", "cli.chrono.addendum", EntryType::addendum);
-  add_modifier("status", "cli.chrono.status", EntryType::status_change);
+  });
+}
 
-  // --- list --------------------------------------------------------------------------------
+// `shodo chrono list [--open] [--merged]`; a damaged chronology is listed read-only.
+void add_chrono_list(CLI::App* chrono, Globals& g, int& exit_code) {
   auto list_open = std::make_shared<bool>(false);
   auto list_merged = std::make_shared<bool>(false);
   auto* list = chrono->add_subcommand("list", tr("cli.chrono.list"));
@@ -261,8 +261,10 @@ void add_chrono_commands(CLI::App& app, Globals& g, int& exit_code) {
     print_entries(ro->doc.entries, *list_open, g.json, ro->doc.heads.size() > 1);
     exit_code = exit_code_for(ErrorCode::integrity);
   });
+}
 
-  // --- verify ------------------------------------------------------------------------------
+// `shodo chrono verify [path] [--expect-count --expect-head]`.
+void add_chrono_verify(CLI::App* chrono, Globals& g, int& exit_code) {
   auto verify_path = std::make_shared<std::string>();
   auto verify_count = std::make_shared<std::int64_t>(-1);
   auto verify_head = std::make_shared<std::string>();
@@ -280,8 +282,10 @@ void add_chrono_commands(CLI::App& app, Globals& g, int& exit_code) {
     }
     exit_code = run_verify(g, *verify_path, *verify_count, *verify_head);
   });
+}
 
-  // --- export ------------------------------------------------------------------------------
+// `shodo chrono export --format …`.
+void add_chrono_export(CLI::App* chrono, Globals& g, int& exit_code) {
   struct ExportArgs {
     std::string format = "pdf", out;
     bool merged = false;
@@ -325,8 +329,10 @@ void add_chrono_commands(CLI::App& app, Globals& g, int& exit_code) {
       return ok_status();
     });
   });
+}
 
-  // --- timecheck ---------------------------------------------------------------------------
+// `shodo chrono timecheck --reference …` (CHR-11).
+void add_chrono_timecheck(CLI::App* chrono, Globals& g, int& exit_code) {
   struct TimeArgs {
     std::string source = "117", reference, witness;
     double uncertainty_s = -1;
@@ -364,6 +370,22 @@ void add_chrono_commands(CLI::App& app, Globals& g, int& exit_code) {
       return ok_status();
     });
   });
+}
+
+}  // namespace
+
+void add_chrono_commands(CLI::App& app, Globals& g, int& exit_code) {
+  auto* chrono = app.add_subcommand("chrono", tr("cli.chrono.description"));
+  chrono->require_subcommand(1);
+  add_chrono_add(chrono, g, exit_code);
+  add_chrono_correct(chrono, g, exit_code);
+  add_chrono_modifier(chrono, g, exit_code, "void", "cli.chrono.void", EntryType::void_entry);
+  add_chrono_modifier(chrono, g, exit_code, "addendum", "cli.chrono.addendum", EntryType::addendum);
+  add_chrono_modifier(chrono, g, exit_code, "status", "cli.chrono.status", EntryType::status_change);
+  add_chrono_list(chrono, g, exit_code);
+  add_chrono_verify(chrono, g, exit_code);
+  add_chrono_export(chrono, g, exit_code);
+  add_chrono_timecheck(chrono, g, exit_code);
 }
 
 }  // namespace shodo::cli

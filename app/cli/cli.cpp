@@ -48,6 +48,28 @@ int print_status(const Globals& g) {
   return 0;
 }
 
+// Options every subcommand shares (before the subcommand: `shodo --json chrono list`).
+void add_global_options(CLI::App& app, Globals& g) {
+  app.set_version_flag("--version", tool_version_string());
+  app.option_defaults()->always_capture_default(false);
+  app.add_option("--case-root", g.case_root, tr("cli.opt.case_root"));
+  app.add_option("--incident", g.incident, tr("cli.opt.incident"));
+  app.add_option("--operator", g.op_name, tr("cli.opt.operator"));
+  app.add_option("--roles", g.roles, tr("cli.opt.roles"));
+  app.add_option("--lang", g.lang, tr("cli.opt.lang"))->check(CLI::IsMember({"ja", "en"}));
+  app.add_flag("--json", g.json, tr("cli.opt.json"));
+}
+
+#if SHODO_HAVE_GUI
+// Options of the GUI (no subcommand): test scripts, screenshots, kiosk mode, frame benchmarks.
+void add_gui_options(CLI::App& app, GuiOptions& gui) {
+  app.add_option("--script", gui.script_file, tr("cli.opt.script"));
+  app.add_option("--screenshot", gui.screenshot_file, tr("cli.opt.screenshot"));
+  app.add_flag("--fullscreen", gui.fullscreen, tr("cli.opt.fullscreen"));
+  app.add_option("--bench-frames", gui.bench_frames, tr("cli.opt.bench_frames"));
+}
+#endif
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -61,23 +83,14 @@ int run(int argc, char** argv) {
   Globals g;
   int exit_code = 0;
   CLI::App app{tr("cli.app.description"), "shodo"};
-  app.set_version_flag("--version", tool_version_string());
-  app.option_defaults()->always_capture_default(false);
-  app.add_option("--case-root", g.case_root, tr("cli.opt.case_root"));
-  app.add_option("--incident", g.incident, tr("cli.opt.incident"));
-  app.add_option("--operator", g.op_name, tr("cli.opt.operator"));
-  app.add_option("--roles", g.roles, tr("cli.opt.roles"));
-  app.add_option("--lang", g.lang, tr("cli.opt.lang"))->check(CLI::IsMember({"ja", "en"}));
-  app.add_flag("--json", g.json, tr("cli.opt.json"));
+  add_global_options(app, g);
 #if SHODO_HAVE_GUI
   GuiOptions gui;
-  app.add_option("--script", gui.script_file, tr("cli.opt.script"));
-  app.add_option("--screenshot", gui.screenshot_file, tr("cli.opt.screenshot"));
-  app.add_flag("--fullscreen", gui.fullscreen, tr("cli.opt.fullscreen"));
-  app.add_option("--bench-frames", gui.bench_frames, tr("cli.opt.bench_frames"));
+  add_gui_options(app, gui);
 #endif
   app.fallthrough();
   app.require_subcommand(0, 1);
+  // One registration function per command group (each registers one function per subcommand).
   add_incident_commands(app, g, exit_code);
   add_chrono_commands(app, g, exit_code);
   add_evidence_commands(app, g, exit_code);

@@ -12,8 +12,9 @@
 #include "app/cli/session.hpp"
 #include "forensics/core/clock.hpp"
 #include "forensics/evidence/evidence.hpp"
-#include "forensics/evidence/evidence_pdf.hpp"
+#include "forensics/report/evidence_pdf.hpp"
 #include "forensics/i18n/catalogue.hpp"
+#include "forensics/i18n/format.hpp"
 #include "forensics/integrity/digest.hpp"
 
 namespace shodo::cli {
@@ -36,23 +37,13 @@ std::string count_line(std::size_t n) {
 }
 
 std::string person_text(const Person& p) {
-  std::string s = p.name;
-  std::string extra;
-  for (const auto* part : {&p.organisation, &p.role, &p.phone})
-    if (!part->empty()) extra += (extra.empty() ? "" : ", ") + *part;
-  if (!extra.empty()) s += " (" + extra + ")";
-  return or_dash(s);
+  return i18n::format_person(p.name, {p.organisation, p.role, p.phone});
 }
 
 std::string time_text(const std::optional<RecordedTime>& t) {
   if (!t || t->utc_ns == 0) return "—";
-  std::string s = format_jst_display(t->utc_ns) + " JST";
-  if (!t->quality.empty()) {
-    const std::string key = "time_quality." + t->quality;
-    const std::string label = tr(key);
-    s += " (" + (label == key ? t->quality : label) + ")";
-  }
-  return s;
+  const std::string q = i18n::format_time_quality(t->quality);
+  return format_jst_display(t->utc_ns) + " JST" + (q.empty() ? "" : " (" + q + ")");
 }
 
 using Subs = std::initializer_list<std::pair<std::string_view, std::string_view>>;
@@ -353,13 +344,13 @@ void print_written(const Globals& g, const std::vector<WrittenFile>& files) {
   for (const auto& f : files) std::cout << f.sha256 << "  " << f.path.string() << "\n";
 }
 
-}  // namespace
+// What `evidence label`, `custody-form` and `register` take: the item and where to write.
+struct OutArgs {
+  std::string number, out;
+};
 
-void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
-  auto* ev = app.add_subcommand("evidence", tr("evidence.cli.description"));
-  ev->require_subcommand(1);
-
-  // --- list --------------------------------------------------------------------------------
+// `shodo evidence list`.
+void add_evidence_list(CLI::App* ev, Globals& g, int& exit_code) {
   auto* list = ev->add_subcommand("list", tr("evidence.cli.list"));
   list->callback([&g, &exit_code] {
     auto o = open_for_reading(g);
@@ -379,8 +370,10 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
     for (const auto& i : items) print_item_line(i);
     std::cout << count_line(items.size()) << "\n";
   });
+}
 
-  // --- show --------------------------------------------------------------------------------
+// `shodo evidence show <no>`: the item, its transfers and hashes.
+void add_evidence_show(CLI::App* ev, Globals& g, int& exit_code) {
   auto show_no = std::make_shared<std::string>();
   auto* show = ev->add_subcommand("show", tr("evidence.cli.show"));
   show->add_option("evidence_no", *show_no, tr("evidence.cli.opt.evidence_no"))->required();
@@ -410,8 +403,10 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
     }
     print_item_full(*item, transfers, o->ws.get());
   });
+}
 
-  // --- add ---------------------------------------------------------------------------------
+// `shodo evidence add`: registers an item.
+void add_evidence_add(CLI::App* ev, Globals& g, int& exit_code) {
   auto aa = std::make_shared<AddArgs>();
   auto* add = ev->add_subcommand("add", tr("evidence.cli.add"));
   add->add_option("--description", aa->description, tr("evidence.cli.opt.description"))->required();
@@ -463,8 +458,10 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
       return ok_status();
     });
   });
+}
 
-  // --- transfer ----------------------------------------------------------------------------
+// `shodo evidence transfer <no>`: a custody transfer.
+void add_evidence_transfer(CLI::App* ev, Globals& g, int& exit_code) {
   struct TransferArgs {
     std::vector<std::string> numbers;
     PersonArgs from, to;
@@ -533,8 +530,10 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
       return ok_status();
     });
   });
+}
 
-  // --- seal --------------------------------------------------------------------------------
+// `shodo evidence seal <no>`.
+void add_evidence_seal(CLI::App* ev, Globals& g, int& exit_code) {
   struct SealArgs {
     std::string number, seal, bag, note;
   };
@@ -555,8 +554,10 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
       return ok_status();
     });
   });
+}
 
-  // --- storage -----------------------------------------------------------------------------
+// `shodo evidence storage <no>`.
+void add_evidence_storage(CLI::App* ev, Globals& g, int& exit_code) {
   struct StorageArgs {
     std::string number, location, conditions, access, reason;
   };
@@ -578,11 +579,10 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
       return ok_status();
     });
   });
+}
 
-  // --- label / custody-form / register -------------------------------------------------------
-  struct OutArgs {
-    std::string number, out;
-  };
+// `shodo evidence label <no>` (EV-01).
+void add_evidence_label(CLI::App* ev, Globals& g, int& exit_code) {
   auto la = std::make_shared<OutArgs>();
   auto* label = ev->add_subcommand("label", tr("evidence.cli.label"));
   label->add_option("evidence_no", la->number, tr("evidence.cli.opt.evidence_no"))->required();
@@ -595,6 +595,10 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
       return ok_status();
     });
   });
+}
+
+// `shodo evidence custody-form <no>` (EV-02).
+void add_evidence_custody_form(CLI::App* ev, Globals& g, int& exit_code) {
   auto ca = std::make_shared<OutArgs>();
   auto* custody = ev->add_subcommand("custody-form", tr("evidence.cli.custody_form"));
   custody->add_option("evidence_no", ca->number, tr("evidence.cli.opt.evidence_no"))->required();
@@ -607,6 +611,10 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
       return ok_status();
     });
   });
+}
+
+// `shodo evidence register` (EV-03).
+void add_evidence_register(CLI::App* ev, Globals& g, int& exit_code) {
   auto ra = std::make_shared<OutArgs>();
   auto* reg_cmd = ev->add_subcommand("register", tr("evidence.cli.register"));
   reg_cmd->add_option("-o,--out", ra->out, tr("evidence.cli.opt.out_dir"));
@@ -618,8 +626,10 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
       return ok_status();
     });
   });
+}
 
-  // --- verify ------------------------------------------------------------------------------
+// `shodo evidence verify [register_file]`.
+void add_evidence_verify(CLI::App* ev, Globals& g, int& exit_code) {
   // Exit 0 intact, 4 damaged (altered, deleted, reordered or cut-off lines), 8 only the last line
   // incomplete (an interrupted write). The verdict goes to stdout like `chrono verify`; the file is
   // never changed.
@@ -680,6 +690,23 @@ void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
     }
     exit_code = rc;
   });
+}
+
+}  // namespace
+
+void add_evidence_commands(CLI::App& app, Globals& g, int& exit_code) {
+  auto* ev = app.add_subcommand("evidence", tr("evidence.cli.description"));
+  ev->require_subcommand(1);
+  add_evidence_list(ev, g, exit_code);
+  add_evidence_show(ev, g, exit_code);
+  add_evidence_add(ev, g, exit_code);
+  add_evidence_transfer(ev, g, exit_code);
+  add_evidence_seal(ev, g, exit_code);
+  add_evidence_storage(ev, g, exit_code);
+  add_evidence_label(ev, g, exit_code);
+  add_evidence_custody_form(ev, g, exit_code);
+  add_evidence_register(ev, g, exit_code);
+  add_evidence_verify(ev, g, exit_code);
 }
 
 }  // namespace shodo::cli

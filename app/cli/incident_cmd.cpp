@@ -47,12 +47,8 @@ void print_incident(const IncidentInfo& i, bool json) {
             << i.created_by << ", " << i.created_kit << ")\n";
 }
 
-}  // namespace
-
-void add_incident_commands(CLI::App& app, Globals& g, int& exit_code) {
-  auto* inc = app.add_subcommand("incident", tr("cli.incident.description"));
-  inc->require_subcommand(1);
-
+// `shodo incident new`: creates the incident and makes it current.
+void add_incident_new(CLI::App* inc, Globals& g, int& exit_code) {
   struct NewArgs {
     IncidentInfo info;
   };
@@ -90,7 +86,10 @@ void add_incident_commands(CLI::App& app, Globals& g, int& exit_code) {
                 << tr("cli.folder") << ": " << (*ws)->dir().string() << "\n";
     }
   });
+}
 
+// `shodo incident open <id>`: makes an existing incident current.
+void add_incident_open(CLI::App* inc, Globals& g, int& exit_code) {
   auto open_id = std::make_shared<std::string>();
   auto* cmd_open = inc->add_subcommand("open", tr("cli.incident.open"));
   cmd_open->add_option("id", *open_id, tr("cli.opt.incident_id"))->required();
@@ -110,7 +109,10 @@ void add_incident_commands(CLI::App& app, Globals& g, int& exit_code) {
     else
       std::cout << tr("cli.incident.opened") << ": " << info->incident_id << " " << info->title << "\n";
   });
+}
 
+// `shodo incident list`.
+void add_incident_list(CLI::App* inc, Globals& g, int& /*exit_code: listing cannot fail*/) {
   auto* cmd_list = inc->add_subcommand("list", tr("cli.incident.list"));
   cmd_list->callback([&g] {
     const auto all = list_incidents(resolve_case_root(g.case_root));
@@ -125,7 +127,10 @@ void add_incident_commands(CLI::App& app, Globals& g, int& exit_code) {
       std::cout << i.incident_id << "\t" << format_jst_display(i.created_utc_ns) << " JST\t" << i.title
                 << (i.training ? std::string("\t[") + tr("training.mark") + "]" : "") << "\n";
   });
+}
 
+// `shodo incident show [id]`.
+void add_incident_show(CLI::App* inc, Globals& g, int& exit_code) {
   auto show_id = std::make_shared<std::string>();
   auto* cmd_show = inc->add_subcommand("show", tr("cli.incident.show"));
   cmd_show->add_option("id", *show_id, tr("cli.opt.incident_id"));
@@ -144,6 +149,17 @@ void add_incident_commands(CLI::App& app, Globals& g, int& exit_code) {
     }
     print_incident(info.value(), g.json);
   });
+}
+
+}  // namespace
+
+void add_incident_commands(CLI::App& app, Globals& g, int& exit_code) {
+  auto* inc = app.add_subcommand("incident", tr("cli.incident.description"));
+  inc->require_subcommand(1);
+  add_incident_new(inc, g, exit_code);
+  add_incident_open(inc, g, exit_code);
+  add_incident_list(inc, g, exit_code);
+  add_incident_show(inc, g, exit_code);
 }
 
 }  // namespace shodo::cli

@@ -5,27 +5,21 @@
 
 #include "forensics/core/clock.hpp"
 #include "forensics/i18n/catalogue.hpp"
+#include "forensics/isolate/network_state.hpp"
 #include "forensics/kit/selfcheck.hpp"
-#if SHODO_HAVE_GUI
-#include "app/gui/network_state.hpp"
-#endif
 
 namespace shodo::cli {
 using i18n::tr;
 
 namespace {
 
-// The kit host's own network state, read from the kernel (the same reader as the status bar).
+// The kit host's own network state, read from the kernel (the same reader as the status bar,
+// also in a build without the GUI).
 nlohmann::json network_json() {
-#if SHODO_HAVE_GUI
-  const gui::NetworkState n = gui::read_network_state();
-  const char* state = n.state == gui::Isolation::isolated       ? "isolated"
-                      : n.state == gui::Isolation::not_isolated ? "not_isolated"
-                                                                : "unknown";
-  return {{"state", state}, {"up_interfaces", n.up_interfaces}, {"default_route", n.default_route}};
-#else
-  return {{"state", "unknown"}, {"up_interfaces", nlohmann::json::array()}, {"default_route", false}};
-#endif
+  const isolate::NetworkState n = isolate::read_network_state();
+  return {{"state", isolate::isolation_code(n.state)},
+          {"up_interfaces", n.up_interfaces},
+          {"default_route", n.default_route}};
 }
 
 const char* network_text(const std::string& state) {

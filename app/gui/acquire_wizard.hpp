@@ -32,7 +32,7 @@
 #include "forensics/acquire/devices.hpp"
 #include "forensics/chronology/entry.hpp"
 #include "forensics/evidence/evidence.hpp"
-#include "forensics/evidence/evidence_pdf.hpp"
+#include "forensics/report/evidence_pdf.hpp"
 
 namespace shodo::gui {
 
@@ -192,22 +192,5 @@ class AcquireWizard {
   std::vector<chronology::Entry> m_job_entries;
   std::optional<CustodyRequest> m_custody_request;
 };
-
-// The badge every device and partition shows: the kernel read-only flag as it is now (green
-// "read-only"), or "writable" with, for a device that may be a source, that Start sets the flag
-// (BLKROSET) before the first read. Hovering explains it.
-void ro_badge(bool read_only, bool offered);
-// Wrapped text that breaks Japanese where it must: ImGui 1.86 wraps only at spaces, so a
-// Japanese sentence after "検証: " jumps whole to the next line and then breaks anywhere. This
-// breaks at the last character that fits (at the last space inside ASCII words), never starts a
-// line with a closing mark (、。）」 …), and honours '\n'. col 0: the current text colour.
-void text_wrapped(const char* text, ImU32 col = 0);
-// A small filled label (badges, job states).
-void badge_chip(const char* text, ImU32 bg, ImU32 fg);
-
-// "4.00 GiB", "512.0 MiB" (binary units, as the acquisition reports).
-std::string format_gib(std::uint64_t bytes);
-// "1:02:03" or "—" for unknown (negative).
-std::string format_eta(double seconds);
 
 }  // namespace shodo::gui

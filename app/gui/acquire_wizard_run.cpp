@@ -18,6 +18,7 @@
 #include "forensics/case/workspace.hpp"
 #include "forensics/core/clock.hpp"
 #include "forensics/i18n/catalogue.hpp"
+#include "forensics/i18n/format.hpp"
 
 namespace shodo::gui {
 
@@ -94,13 +95,13 @@ void AcquireWizard::draw_run(UiContext& ctx) {
         ImGui::TextUnformatted(value.c_str());
     };
     char v[96];
-    cell(tr("gui.ev.run.bytes"), format_gib(s.done) + " / " + format_gib(s.total));
+    cell(tr("gui.ev.run.bytes"), i18n::format_bytes(s.done) + " / " + i18n::format_bytes(s.total));
     std::snprintf(v, sizeof v, "%.1f MB/s", s.current_rate / 1e6);
     cell(tr("gui.ev.run.current"), v);
     std::snprintf(v, sizeof v, "%.1f MB/s", s.average_rate / 1e6);
     cell(tr("gui.ev.run.average"), v);
-    cell(tr("gui.ev.run.eta"), paused ? std::string(tr("gui.ev.job.state.paused")) : format_eta(s.eta_s));
-    cell(tr("gui.ev.run.elapsed"), format_eta(s.elapsed_s));
+    cell(tr("gui.ev.run.eta"), paused ? std::string(tr("gui.ev.job.state.paused")) : i18n::format_eta(s.eta_s));
+    cell(tr("gui.ev.run.elapsed"), i18n::format_eta(s.elapsed_s));
     std::snprintf(v, sizeof v, "%llu", static_cast<unsigned long long>(s.errors));
     cell(tr("gui.ev.run.bad"), v, s.errors ? k_col_error : 0);
     tag(ctx, "acq.run.bad");
@@ -207,12 +208,12 @@ void AcquireWizard::draw_result(UiContext& ctx) {
     fact(tr("evidence.acq.source"), rec.source_path);
     fact(tr("evidence.acq.write_protection"), rec.write_protection);
     fact(tr("acquire.bytes"), std::to_string(rec.bytes_covered) + " / " + std::to_string(rec.source_size) + " " +
-                                  tr("devices.bytes") + " (" + format_gib(rec.bytes_covered) + ")");
+                                  tr("devices.bytes") + " (" + i18n::format_bytes(rec.bytes_covered) + ")");
     char times[160];
     std::snprintf(times, sizeof times, "%s %s (%.1f MB/s) · %s %s", tr("gui.ev.res.acquire_time"),
-                  format_eta(rec.acquire_seconds).c_str(),
+                  i18n::format_eta(rec.acquire_seconds).c_str(),
                   rec.acquire_seconds > 0 ? static_cast<double>(rec.bytes_covered) / rec.acquire_seconds / 1e6 : 0.0,
-                  tr("gui.ev.res.verify_time"), format_eta(rec.verify_seconds).c_str());
+                  tr("gui.ev.res.verify_time"), i18n::format_eta(rec.verify_seconds).c_str());
     fact(tr("gui.ev.res.times"), times);
     if (!rec.deviations.empty()) {
       std::string dev;

@@ -268,25 +268,12 @@ void AppModel::tick(double now_s) {
 }
 
 void AppModel::refresh_status() {
-  m_network = read_network_state();
+  m_network = isolate::read_network_state();
   struct statvfs sv {};
   if (::statvfs(m_opt.case_root.c_str(), &sv) == 0)
     m_free_bytes = static_cast<std::uint64_t>(sv.f_bavail) * static_cast<std::uint64_t>(sv.f_frsize);
   else
     m_free_bytes.reset();
-}
-
-std::string format_bytes(std::uint64_t bytes) {
-  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1000.0 && u < 4) {
-    v /= 1000.0;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-  return buf;
 }
 
 }  // namespace shodo::gui

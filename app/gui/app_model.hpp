@@ -19,7 +19,6 @@
 #include <string>
 #include <vector>
 
-#include "app/gui/network_state.hpp"
 #include "forensics/acquire/devices.hpp"
 #include "forensics/case/incident.hpp"
 #include "forensics/case/workspace.hpp"
@@ -27,6 +26,7 @@
 #include "forensics/chronology/time_reference.hpp"
 #include "forensics/core/clock.hpp"
 #include "forensics/core/result.hpp"
+#include "forensics/isolate/network_state.hpp"
 
 namespace shodo::gui {
 
@@ -153,7 +153,7 @@ class AppModel {
   // --- status bar readings: network and free space refreshed by tick() about every 2 s, the
   // Workspace status every tick() while the Workspace is not lent ---
   void tick(double now_s);
-  const NetworkState& network() const { return m_network; }
+  const isolate::NetworkState& network() const { return m_network; }
   std::optional<std::uint64_t> free_bytes() const { return m_free_bytes; }
 
  private:
@@ -174,14 +174,11 @@ class AppModel {
   std::optional<ReadOnlyDocument> m_read_only;  // set instead of m_ws for a damaged chronology
   std::uint64_t m_generation = 1;  // bumped when the entry source changes
   std::deque<UiError> m_errors;
-  NetworkState m_network;
+  isolate::NetworkState m_network;
   std::optional<std::uint64_t> m_free_bytes;
   double m_last_status_s = -1e9;
   bool m_lent = false;  // the Workspace is lent to a job
   WorkspaceStatus m_ws_status;
 };
-
-// Human-readable byte count ("12.3 GB").
-std::string format_bytes(std::uint64_t bytes);
 
 }  // namespace shodo::gui

@@ -119,9 +119,7 @@ void EntryDialogs::draw(UiContext& ctx) {
   }
   const float w = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 6.5f;
   ImGui::TextDisabled("%s", tr("gui.dialog.target"));
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted(m_original.c_str());
-  ImGui::PopTextWrapPos();
+  text_wrapped(m_original.c_str());
   ImGui::Separator();
 
   bool needs_reason = false;

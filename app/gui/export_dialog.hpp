@@ -5,7 +5,7 @@
 //
 // Threads (issue 10 §3): the export runs as a job on the core job runner, so the window keeps
 // drawing while a long PDF is written. The chronology log stays the GUI thread's alone: the plan
-// (a copy of the document and of what the full set needs, forensics/case/export.hpp) is made on
+// (a copy of the document and of what the full set needs, forensics/report/export.hpp) is made on
 // the GUI thread, the worker writes and hashes the files from that copy only, and the "export"
 // entry is appended on the GUI thread when the result is taken. While the job runs the dialog
 // stays open (modal: nothing else can record or lend the Workspace meanwhile) and shows the
@@ -16,8 +16,8 @@
 #include <string>
 
 #include "app/gui/ui_context.hpp"
-#include "forensics/case/export.hpp"
 #include "forensics/core/job_runner.hpp"
+#include "forensics/report/export.hpp"
 
 namespace shodo::gui {
 

@@ -111,9 +111,7 @@ void GuiApp::draw_error_modal() {
   if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
   if (err) {
     if (err->title_key == "gui.error.not_saved") banner(k_col_error_bg, k_col_error, tr("gui.form.not_saved"));
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(err->error.describe(i18n::japanese()).c_str());
-    ImGui::PopTextWrapPos();
+    text_wrapped(err->error.describe(i18n::japanese()).c_str());  // breaks Japanese where it must
   }
   ImGui::Separator();
   // Keys count only after the first frame: the Ctrl+Enter that failed to save must not also

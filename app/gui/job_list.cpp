@@ -9,6 +9,7 @@
 #include "app/gui/widgets.hpp"
 #include "forensics/core/clock.hpp"
 #include "forensics/i18n/catalogue.hpp"
+#include "forensics/i18n/format.hpp"
 
 namespace shodo::gui {
 
@@ -52,9 +53,9 @@ void destination_lines(const std::string& path, const std::string& format) {
 // "1.20 GiB / 4.00 GiB · current 350.0 MB/s · average 300.0 MB/s · remaining 0:00:12"
 std::string live_line(const ProgressSnapshot& p) {
   char buf[256];
-  std::snprintf(buf, sizeof buf, "%s / %s · %s %.1f MB/s · %s %.1f MB/s · %s %s", format_gib(p.done).c_str(),
-                format_gib(p.total).c_str(), tr("gui.ev.run.current"), p.current_rate / 1e6, tr("gui.ev.run.average"),
-                p.average_rate / 1e6, tr("gui.ev.run.eta"), format_eta(p.eta_s).c_str());
+  std::snprintf(buf, sizeof buf, "%s / %s · %s %.1f MB/s · %s %.1f MB/s · %s %s", i18n::format_bytes(p.done).c_str(),
+                i18n::format_bytes(p.total).c_str(), tr("gui.ev.run.current"), p.current_rate / 1e6, tr("gui.ev.run.average"),
+                p.average_rate / 1e6, tr("gui.ev.run.eta"), i18n::format_eta(p.eta_s).c_str());
   return buf;
 }
 
@@ -112,8 +113,8 @@ void draw_session_jobs(UiContext& ctx, AcquireWizard& w, JobListAction& act) {
       ImGui::Text("%s %llu · %s %s", tr("gui.ev.run.bad"), static_cast<unsigned long long>(p.errors),
                   tr("gui.ev.run.bottleneck"), tr(stage_key(p.bottleneck)));
     } else if (job_state_final(j.state) && j.state != JobState::refused) {
-      ImGui::Text("%s / %s · %s %.1f MB/s · %s %llu", format_gib(j.bytes_covered).c_str(),
-                  format_gib(j.source_size).c_str(), tr("gui.ev.run.average"), j.acquire_rate / 1e6,
+      ImGui::Text("%s / %s · %s %.1f MB/s · %s %llu", i18n::format_bytes(j.bytes_covered).c_str(),
+                  i18n::format_bytes(j.source_size).c_str(), tr("gui.ev.run.average"), j.acquire_rate / 1e6,
                   tr("gui.ev.run.bad"), static_cast<unsigned long long>(j.bad_sectors));
     }
     if (!j.reason_ja.empty()) {
@@ -176,7 +177,7 @@ void draw_recorded(UiContext& ctx, const std::vector<evidence::EvidenceItem>& it
     ImGui::PopTextWrapPos();
     ImGui::TableSetColumnIndex(2);
     text_colored(outcome_colour(a.outcome), tr(recorded_outcome_key(a.outcome)));
-    ImGui::TextDisabled("%s · %s %lld", format_gib(static_cast<std::uint64_t>(a.bytes_read)).c_str(),
+    ImGui::TextDisabled("%s · %s %lld", i18n::format_bytes(static_cast<std::uint64_t>(a.bytes_read)).c_str(),
                         tr("gui.ev.run.bad"), static_cast<long long>(a.read_errors));
     ImGui::TableSetColumnIndex(3);
     const char* vkey = item_verification_key(it);

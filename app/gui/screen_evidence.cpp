@@ -15,8 +15,9 @@
 #include "forensics/case/incident.hpp"
 #include "forensics/case/workspace.hpp"
 #include "forensics/core/clock.hpp"
-#include "forensics/evidence/evidence_pdf.hpp"
+#include "forensics/report/evidence_pdf.hpp"
 #include "forensics/i18n/catalogue.hpp"
+#include "forensics/i18n/format.hpp"
 
 namespace shodo::gui {
 
@@ -42,11 +43,11 @@ const char* choice_label(const std::string& value, const Choice* begin, const Ch
   return value.c_str();
 }
 
+// A person as everywhere else (i18n::format_person); empty when nobody is recorded, so the
+// detail row is skipped.
 std::string person_text(const evidence::Person& p) {
-  std::string s = p.name;
-  if (!p.organisation.empty()) s += (s.empty() ? "" : " / ") + p.organisation;
-  if (!p.role.empty()) s += " (" + p.role + ")";
-  return s;
+  if (p.empty()) return {};
+  return i18n::format_person(p.name, {p.organisation, p.role, p.phone});
 }
 
 std::string short_hash(const evidence::EvidenceItem& it) {
@@ -75,7 +76,8 @@ void detail_row(const char* label, const std::string& value) {
 
 std::string time_text(const evidence::RecordedTime& t) {
   if (t.utc_ns == 0) return {};
-  return format_jst_display(t.utc_ns) + " JST (" + t.quality + ")";
+  const std::string q = i18n::format_time_quality(t.quality);  // the label, never the raw code
+  return format_jst_display(t.utc_ns) + " JST" + (q.empty() ? "" : " (" + q + ")");
 }
 
 float dialog_label_width() { return ImGui::GetFontSize() * 9.0f; }
@@ -255,7 +257,7 @@ void EvidenceScreen::draw_devices(UiContext& ctx) {
       text_wrapped((std::string(tr("devices.label.backing_file")) + " " + d.backing_file).c_str(),
                    ImGui::GetColorU32(ImGuiCol_TextDisabled));
     ImGui::TableSetColumnIndex(2);
-    ImGui::TextUnformatted(format_gib(d.size_bytes).c_str());
+    ImGui::TextUnformatted(i18n::format_bytes(d.size_bytes).c_str());
     ImGui::TableSetColumnIndex(3);
     if (!d.partition_table.empty()) ImGui::TextUnformatted(d.partition_table.c_str());
     if (!d.fs_type.empty()) ImGui::Text("%s %s", d.fs_type.c_str(), d.fs_label.c_str());
@@ -306,7 +308,7 @@ void EvidenceScreen::draw_devices(UiContext& ctx) {
       ImGui::Text("%s %s", tr("gui.ev.dev.partition"), p.name.c_str());
       ImGui::Unindent(ImGui::GetFontSize());
       ImGui::TableSetColumnIndex(2);
-      ImGui::TextUnformatted(format_gib(p.size_bytes).c_str());
+      ImGui::TextUnformatted(i18n::format_bytes(p.size_bytes).c_str());
       ImGui::TableSetColumnIndex(3);
       if (p.fs_type.empty())
         ImGui::TextDisabled("%s", tr("gui.ev.dev.no_fs"));
@@ -521,7 +523,7 @@ void EvidenceScreen::draw_detail(UiContext& ctx, const evidence::EvidenceItem& i
     detail_row(tr("evidence.field.make_model"), mm);
     detail_row(tr("evidence.field.serial_no"), it.serial_no);
     if (it.capacity_bytes)
-      detail_row(tr("evidence.field.capacity"), format_gib(static_cast<std::uint64_t>(*it.capacity_bytes)) + " (" +
+      detail_row(tr("evidence.field.capacity"), i18n::format_bytes(static_cast<std::uint64_t>(*it.capacity_bytes)) + " (" +
                                                     std::to_string(*it.capacity_bytes) + " " + tr("devices.bytes") + ")");
     detail_row(tr("evidence.field.interface"), it.interface);
     detail_row(tr("evidence.field.found_location"), it.found_location);

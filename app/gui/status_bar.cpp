@@ -7,6 +7,7 @@
 #include "app/gui/app_model.hpp"
 #include "app/gui/labels.hpp"
 #include "app/gui/widgets.hpp"
+#include "forensics/i18n/format.hpp"
 
 namespace shodo::gui {
 
@@ -68,12 +69,12 @@ void draw_status_bar(UiContext& ctx) {
   const bool corrected = q == chronology::TimeQuality::ref_confirmed || q == chronology::TimeQuality::ref_interpolated;
   chip(quality_label(q), corrected ? k_chip_ok : k_col_banner_bg, corrected ? k_black : k_col_warn);
 
-  const NetworkState& net = m.network();
-  const char* net_key = net.state == Isolation::isolated       ? "gui.status.isolated"
-                        : net.state == Isolation::not_isolated ? "gui.status.not_isolated"
-                                                               : "gui.status.network_unknown";
-  chip(tr(net_key), net.state == Isolation::isolated ? k_chip_ok : k_chip_bad,
-       net.state == Isolation::isolated ? k_black : k_white);
+  const isolate::NetworkState& net = m.network();
+  const char* net_key = net.state == isolate::Isolation::isolated       ? "gui.status.isolated"
+                        : net.state == isolate::Isolation::not_isolated ? "gui.status.not_isolated"
+                                                                        : "gui.status.network_unknown";
+  chip(tr(net_key), net.state == isolate::Isolation::isolated ? k_chip_ok : k_chip_bad,
+       net.state == isolate::Isolation::isolated ? k_black : k_white);
   tag(ctx, "bar.network");
   if (ImGui::IsItemHovered()) {
     std::string up;
@@ -83,7 +84,7 @@ void draw_status_bar(UiContext& ctx) {
   }
 
   if (auto free = m.free_bytes()) {
-    std::string s = std::string(tr("gui.status.free")) + format_bytes(*free);
+    std::string s = std::string(tr("gui.status.free")) + i18n::format_bytes(*free);
     const bool low = *free < 2ull * 1000 * 1000 * 1000;
     chip(s.c_str(), low ? k_col_banner_bg : k_chip_neutral, low ? k_col_warn : k_black);
   }

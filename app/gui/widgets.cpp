@@ -142,4 +142,104 @@ void help_marker(const char* text) {
   }
 }
 
+// --- Japanese-aware wrapping, badges (moved from acquire_wizard.cpp: every screen uses them) ---
+
+namespace {
+
+// One UTF-8 sequence starting at s (s < end): its length and code point (U+FFFD when broken).
+int utf8_next(const char* s, const char* end, unsigned& cp) {
+  const auto b = static_cast<unsigned char>(*s);
+  const int n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 1;
+  if (n == 1 || end - s < n) {
+    cp = b < 0x80 ? b : 0xFFFD;
+    return 1;
+  }
+  cp = b & (0xFFu >> (n + 1));
+  for (int i = 1; i < n; ++i) cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3Fu);
+  return n;
+}
+
+// Closing marks that Japanese typesetting never puts at the start of a line (禁則).
+bool no_line_start(unsigned cp) {
+  switch (cp) {
+    case 0x3001: case 0x3002: case 0xFF0C: case 0xFF0E: case 0xFF09: case 0x300D: case 0x300F:
+    case 0x3011: case 0xFF1A: case 0xFF1B: case 0xFF01: case 0xFF1F: case 0x30FC: case 0x2026:
+    case ')': case ',': case '.': case ':': case ';': case ']': return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+void text_wrapped(const char* text, ImU32 col) {
+  if (col) ImGui::PushStyleColor(ImGuiCol_Text, col);
+  ImFont* font = ImGui::GetFont();
+  const float size = ImGui::GetFontSize();
+  const float width = std::max(size, ImGui::GetContentRegionAvail().x);
+  const char* s = text;
+  const char* end = text + std::strlen(text);
+  const char* line = s;
+  const char* after_space = nullptr;  // just after the last space on this line
+  float w = 0;
+  auto emit = [&](const char* to) {
+    ImGui::TextUnformatted(line, to);
+    line = to;
+    w = 0;
+    after_space = nullptr;
+  };
+  while (s < end) {
+    unsigned cp = 0;
+    const int n = utf8_next(s, end, cp);
+    if (cp == '\n') {
+      emit(s);
+      line = s + n;
+      s = line;
+      continue;
+    }
+    const float adv = font->CalcTextSizeA(size, FLT_MAX, 0.0f, s, s + n).x;
+    if (w + adv > width && s > line) {
+      const char* brk = s;
+      if (no_line_start(cp)) {
+        brk = s + n;  // the mark stays at the end of this line, a little past the edge
+      } else if (cp < 0x80 && cp != ' ' && after_space && after_space > line) {
+        brk = after_space;  // an ASCII word (path, hash, English) moves whole
+      }
+      emit(brk);
+      while (line < end && *line == ' ') ++line;  // no leading space on the new line
+      s = line;
+      continue;
+    }
+    w += adv;
+    s += n;
+    if (cp == ' ') after_space = s;
+  }
+  if (line < end || end == text) ImGui::TextUnformatted(line, end);
+  if (col) ImGui::PopStyleColor();
+}
+
+void badge_chip(const char* text, ImU32 bg, ImU32 fg) {
+  const ImVec2 pad(5, 1);
+  const ImVec2 sz = ImGui::CalcTextSize(text);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + sz.x + pad.x * 2, p.y + sz.y + pad.y * 2), bg, 3.0f);
+  ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + pad.x, p.y + pad.y), fg, text);
+  ImGui::Dummy(ImVec2(sz.x + pad.x * 2, sz.y + pad.y * 2));
+}
+
+void ro_badge(bool read_only, bool offered) {
+  if (read_only)
+    badge_chip(i18n::tr("gui.ev.dev.ro_badge"), IM_COL32(205, 235, 210, 255), k_col_ok);
+  else if (offered)
+    badge_chip(i18n::tr("gui.ev.dev.rw_badge"), k_col_banner_bg, k_col_warn);
+  else
+    badge_chip(i18n::tr("gui.ev.dev.rw_badge_excluded"), IM_COL32(225, 225, 222, 255), k_col_muted);
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+    ImGui::TextUnformatted(i18n::tr(read_only ? "gui.ev.dev.ro_help" : offered ? "gui.ev.dev.rw_help" : "gui.ev.dev.rw_excluded_help"));
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
 }  // namespace shodo::gui

@@ -1,5 +1,7 @@
 // Small widgets shared by the screens: script tags, pick-list inputs, double strike-through,
-// colours, press-on-click buttons.
+// colours, press-on-click buttons, the Japanese-aware text wrap and badges. Sizes, durations,
+// persons and time quality are formatted by forensics/i18n/format.hpp (shared with the CLI and
+// the reports), never here.
 #pragma once
 #include <string>
 #include <vector>
@@ -63,5 +65,17 @@ struct DisabledScope {
 
 // A "(?)" marker with a wrapped tooltip.
 void help_marker(const char* text);
+
+// The badge every device and partition shows: the kernel read-only flag as it is now (green
+// "read-only"), or "writable" with, for a device that may be a source, that Start sets the flag
+// (BLKROSET) before the first read. Hovering explains it.
+void ro_badge(bool read_only, bool offered);
+// Wrapped text that breaks Japanese where it must: ImGui 1.86 wraps only at spaces, so a
+// Japanese sentence after "検証: " jumps whole to the next line and then breaks anywhere. This
+// breaks at the last character that fits (at the last space inside ASCII words), never starts a
+// line with a closing mark (、。）」 …), and honours '\n'. col 0: the current text colour.
+void text_wrapped(const char* text, ImU32 col = 0);
+// A small filled label (badges, job states).
+void badge_chip(const char* text, ImU32 bg, ImU32 fg);
 
 }  // namespace shodo::gui

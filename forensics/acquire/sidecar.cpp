@@ -55,6 +55,7 @@
 #include "forensics/core/atomic_file.hpp"
 #include "forensics/core/clock.hpp"
 #include "forensics/i18n/catalogue.hpp"
+#include "forensics/i18n/format.hpp"
 
 namespace shodo::acquire {
 
@@ -218,20 +219,11 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
-// "465.76 GiB" (binary units), for a human next to the exact byte count.
-std::string human_bytes(std::uint64_t n) {
-  static constexpr const char* k_units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-  if (n < 1024) return u64(n) + " B";
-  double v = static_cast<double>(n) / 1024.0;
-  std::size_t u = 0;
-  while (v >= 1024.0 && u + 1 < std::size(k_units)) {
-    v /= 1024.0;
-    ++u;
-  }
-  return fixed(v, 2) + " " + k_units[u];
+// "… bytes (465.76 GiB)": the exact count and the size for a human (i18n::format_bytes; the report
+// fields are bilingual, their values English).
+std::string bytes_text(std::uint64_t n) {
+  return u64(n) + " bytes (" + i18n::format_bytes(n, i18n::Lang::en) + ")";
 }
-
-std::string bytes_text(std::uint64_t n) { return u64(n) + " bytes (" + human_bytes(n) + ")"; }
 
 std::string duration_text(double seconds) {
   if (!(seconds >= 0)) return k_unknown;

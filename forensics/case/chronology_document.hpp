@@ -1,5 +1,8 @@
 // Everything a chronology export needs, gathered once by the caller: the incident, the entries
 // (one device, or merged), who exports, the chain head and the time-reference status.
+// A plain value (copyable, no behaviour). Built by the case (Workspace::document,
+// read_only_document) and rendered by report/ (PDF, CSV, Timesketch): it lives here, below
+// both, so that case/ never includes report/ (DESIGN.md layering, tests/unit/test_layers.cpp).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -8,7 +11,7 @@
 #include "forensics/case/incident.hpp"
 #include "forensics/chronology/entry.hpp"
 
-namespace shodo::report {
+namespace shodo {
 
 // The chain head of one device's chronology: printed on every export so that truncation of
 // the newest entries can be detected later (CHR-23/24).
@@ -40,4 +43,4 @@ struct ChronologyDocument {
   bool japanese = true;            // language of headers and labels
 };
 
-}  // namespace shodo::report
+}  // namespace shodo

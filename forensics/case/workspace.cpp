@@ -139,8 +139,8 @@ Result<Attachment> Workspace::import_attachment(const fs::path& file) {
   return Attachment{"attachments/" + name, *sha};
 }
 
-report::TimeStatus Workspace::time_status() const {
-  report::TimeStatus t;
+TimeStatus Workspace::time_status() const {
+  TimeStatus t;
   const Confirmation* c = m_log->time_reference().latest();
   if (!c) return t;
   const Correction now = m_log->correction_now();
@@ -153,9 +153,9 @@ report::TimeStatus Workspace::time_status() const {
   return t;
 }
 
-Result<report::ChronologyDocument> Workspace::document(bool japanese, bool merged,
-                                                       const std::vector<fs::path>& extra_files) const {
-  report::ChronologyDocument doc;
+Result<ChronologyDocument> Workspace::document(bool japanese, bool merged,
+                                               const std::vector<fs::path>& extra_files) const {
+  ChronologyDocument doc;
   doc.incident = m_incident;
   doc.time = time_status();
   doc.kit_id = m_key->kit_id();

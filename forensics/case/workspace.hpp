@@ -13,7 +13,7 @@
 #include "forensics/chronology/log.hpp"
 #include "forensics/chronology/merge.hpp"
 #include "forensics/integrity/kit_key.hpp"
-#include "forensics/report/chronology_document.hpp"
+#include "forensics/case/chronology_document.hpp"
 
 namespace shodo {
 
@@ -31,7 +31,7 @@ struct WorkspaceOptions {
 // verified, the verified prefix of each is merged, and each file's first problem is reported.
 // Nothing is written (not even the kit key is created).
 struct ReadOnlyDocument {
-  report::ChronologyDocument doc;
+  ChronologyDocument doc;
   std::vector<chronology::ChainStatus> chains;
   bool damaged() const {
     for (const auto& c : chains)
@@ -76,9 +76,9 @@ class Workspace {
 
   // The document for exports: this kit's entries, or all chronologies of the incident merged
   // (every *.jsonl under chronology/ plus `extra_files`, each verified on its own).
-  Result<report::ChronologyDocument> document(bool japanese, bool merged,
-                                              const std::vector<std::filesystem::path>& extra_files = {}) const;
-  report::TimeStatus time_status() const;
+  Result<ChronologyDocument> document(bool japanese, bool merged,
+                                      const std::vector<std::filesystem::path>& extra_files = {}) const;
+  TimeStatus time_status() const;
 
  private:
   Workspace() = default;

@@ -1,9 +1,9 @@
-#include "app/gui/network_state.hpp"
+#include "forensics/isolate/network_state.hpp"
 
 #include <fstream>
 #include <sstream>
 
-namespace shodo::gui {
+namespace shodo::isolate {
 namespace {
 
 constexpr unsigned long k_iff_up = 0x1;
@@ -48,7 +48,18 @@ bool ipv6_default_route(const std::filesystem::path& file) {
 
 }  // namespace
 
-NetworkState read_network_state(const std::filesystem::path& sys_net, const std::filesystem::path& proc_net) {
+const char* isolation_code(Isolation s) {
+  switch (s) {
+    case Isolation::isolated: return "isolated";
+    case Isolation::not_isolated: return "not_isolated";
+    case Isolation::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+NetworkState read_network_state(const NetworkRoots& roots) {
+  const std::filesystem::path sys_net = roots.sysfs_root / "class" / "net";
+  const std::filesystem::path proc_net = roots.proc_root / "net";
   NetworkState s;
   std::error_code ec;
   bool readable = false;
@@ -76,4 +87,4 @@ NetworkState read_network_state(const std::filesystem::path& sys_net, const std:
   return s;
 }
 
-}  // namespace shodo::gui
+}  // namespace shodo::isolate

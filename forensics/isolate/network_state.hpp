@@ -1,29 +1,38 @@
-// The kit host's own network state for the status bar (REQUIREMENTS §5.2), read from the kernel:
-// /sys/class/net/*/flags (IFF_UP) and the default routes in /proc/net/route and
-// /proc/net/ipv6_route. Kept in the GUI until the core has a network_state module (the
-// isolation work will move it to forensics/isolate/ and record it in the chronology).
+// The kit host's own network state (REQUIREMENTS §5.2), read from the kernel:
+// <sysfs_root>/class/net/*/flags (IFF_UP) and the default routes in <proc_root>/net/route and
+// <proc_root>/net/ipv6_route. Used by the GUI status bar and by `shodo kit check` (headless
+// builds included); the isolation capability builds on it (recording it in the chronology).
 #pragma once
 #include <filesystem>
 #include <string>
 #include <vector>
 
-namespace shodo::gui {
+namespace shodo::isolate {
 
 enum class Isolation {
   isolated,      // no interface but lo is up and there is no default route
   not_isolated,  // an interface is up or a default route exists
-  unknown,       // /sys or /proc unreadable
+  unknown,       // neither <sysfs_root>/class/net nor <proc_root>/net/route could be read
 };
+
+// Stable code for JSON output and logs: "isolated", "not_isolated", "unknown".
+const char* isolation_code(Isolation s);
 
 struct NetworkState {
   Isolation state = Isolation::unknown;
-  std::vector<std::string> up_interfaces;  // IFF_UP, lo excluded
-  bool default_route = false;              // IPv4 or IPv6
+  std::vector<std::string> up_interfaces;  // IFF_UP, lo excluded, in directory order
+  bool default_route = false;              // IPv4 or IPv6, not via lo, not a reject route
 };
 
-// Reads the current state. `sys_net` and `proc_net` are parameters so tests can point them at
-// a fake tree. Cheap (a few small files); the status bar calls it about every 2 s.
-NetworkState read_network_state(const std::filesystem::path& sys_net = "/sys/class/net",
-                                const std::filesystem::path& proc_net = "/proc/net");
+// Roots of the kernel views, replaced by a fake tree in tests (as acquire::ListOptions does).
+struct NetworkRoots {
+  std::filesystem::path sysfs_root = "/sys";   // reads <sysfs_root>/class/net/<if>/flags
+  std::filesystem::path proc_root = "/proc";   // reads <proc_root>/net/route and net/ipv6_route
+};
 
-}  // namespace shodo::gui
+// Reads the current state. Never fails: what cannot be read counts as absent, and nothing
+// readable at all gives Isolation::unknown. Cheap (a few small files); the status bar calls it
+// about every 2 s. Thread-safe (no shared state).
+NetworkState read_network_state(const NetworkRoots& roots = {});
+
+}  // namespace shodo::isolate

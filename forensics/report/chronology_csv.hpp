@@ -14,7 +14,7 @@
 
 #include "forensics/core/result.hpp"
 #include "forensics/i18n/catalogue.hpp"
-#include "forensics/report/chronology_document.hpp"
+#include "forensics/case/chronology_document.hpp"
 #include "forensics/report/cp932.hpp"
 
 namespace shodo::report {

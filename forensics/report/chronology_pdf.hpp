@@ -16,7 +16,7 @@
 
 #include "forensics/case/incident.hpp"
 #include "forensics/core/result.hpp"
-#include "forensics/report/chronology_document.hpp"
+#include "forensics/case/chronology_document.hpp"
 
 namespace shodo::report {
 

@@ -7,7 +7,7 @@
 //   4. EV-02 custody form
 //   5. EV-03 register PDF, CSV, manifest
 //   6. export_*       — write durably, hash, record in the chronology
-#include "forensics/evidence/evidence_pdf.hpp"
+#include "forensics/report/evidence_pdf.hpp"
 
 #include <qrencode.h>
 
@@ -22,6 +22,7 @@
 #include "forensics/core/atomic_file.hpp"
 #include "forensics/core/clock.hpp"
 #include "forensics/i18n/catalogue.hpp"
+#include "forensics/i18n/format.hpp"
 #include "forensics/integrity/digest.hpp"
 #include "forensics/report/csv_writer.hpp"
 #include "forensics/core/provenance.hpp"
@@ -63,12 +64,7 @@ std::string person_line(const Person& p) {
   return pdf::join_present({p.name, pdf::join_present({p.organisation, p.role}, " "), p.phone}, "・");
 }
 
-std::string quality_label(const std::string& q, const Text& t) {
-  if (q.empty()) return {};
-  const std::string key = "time_quality." + q;
-  std::string label = t(key);
-  return label == key ? q : label;
-}
+std::string quality_label(const std::string& q, const Text& t) { return i18n::format_time_quality(q, t.lang()); }
 
 // "2022-10-31 08:40 JST (未補正)"; "—" when absent.
 std::string time_text(const std::optional<RecordedTime>& rt, const Text& t, bool seconds = false) {

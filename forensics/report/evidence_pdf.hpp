@@ -18,6 +18,9 @@
 //
 // The export_* functions also hash what they wrote and add a chronology system entry
 // "evidence_output" (refs: the evidence numbers) listing each file with its SHA-256.
+//
+// Lives in report/ (it renders the register's documents with the report helpers; evidence/ sits
+// below report/ and must not include it) but keeps the shodo::evidence namespace of its callers.
 #pragma once
 #include <cstdint>
 #include <filesystem>

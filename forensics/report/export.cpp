@@ -1,4 +1,4 @@
-#include "forensics/case/export.hpp"
+#include "forensics/report/export.hpp"
 
 #include <algorithm>
 
@@ -67,7 +67,7 @@ Status between_files(const CancelToken& cancel) {
 Status write_full_set(const ExportPlan& plan, std::vector<fs::path>& written, Progress& progress,
                       const CancelToken& cancel) {
   const fs::path& out = plan.out_dir;
-  const report::ChronologyDocument& doc = plan.doc;
+  const ChronologyDocument& doc = plan.doc;
   progress.total.store(plan.logs.size() + 2 + plan.attachments.size() + 2);
   auto wrote = [&](const fs::path& f) {
     written.push_back(f);
@@ -186,7 +186,7 @@ Result<ExportPlan> prepare_export(const Workspace& ws, ExportKind kind, const fs
 Result<ExportResult> write_export(const ExportPlan& plan, Progress& progress, const CancelToken& cancel) {
   const fs::path& out_dir = plan.out_dir;
   const ExportOptions& opt = plan.opt;
-  const report::ChronologyDocument& doc = plan.doc;
+  const ChronologyDocument& doc = plan.doc;
   const ExportKind kind = plan.kind;
   progress.started_ns.store(steady_now_ns());
   progress.phase.store(static_cast<int>(ExportPhase::writing));

@@ -1,5 +1,8 @@
 // Chronology exports from an open incident (§3.5): writes the files, lists them with their
 // SHA-256, and records the export in the chronology (CHR-04) with the chain head it covers.
+// The orchestration lives in report/ (a capability above case/): it drives the workspace and the
+// renderers, so case/ never includes report/. Namespace shodo, as before the move, so the
+// front ends' call sites are unchanged.
 //
 // Threads (issue 10 §3). The chronology log is single-owner (the GUI thread, or the CLI's main
 // thread). An export is therefore three steps, so that the long one can run on a job runner's
@@ -48,7 +51,7 @@ struct ExportedFile {
 struct ExportResult {
   std::vector<ExportedFile> files;
   std::vector<std::string> warnings_ja, warnings_en;  // e.g. CP932 unmappable characters
-  std::vector<report::ChainHead> heads;  // the chain head(s) the export covers (before its own entry)
+  std::vector<ChainHead> heads;  // the chain head(s) the export covers (before its own entry)
 };
 
 struct ExportOptions {
@@ -64,7 +67,7 @@ struct ExportPlan {
   ExportKind kind = ExportKind::pdf;
   std::filesystem::path out_dir;
   ExportOptions opt;
-  report::ChronologyDocument doc;        // entries up to the heads it covers
+  ChronologyDocument doc;        // entries up to the heads it covers
   IncidentInfo incident;
   std::filesystem::path incident_dir;    // for relative paths in the export entry
   // Full set: each chronology file and its length when the plan was made (the logs only grow).

@@ -22,7 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "forensics/core/result.hpp"
-#include "forensics/report/chronology_document.hpp"
+#include "forensics/case/chronology_document.hpp"
 
 namespace shodo::report {
 

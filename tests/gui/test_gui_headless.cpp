@@ -15,13 +15,12 @@
 #include "app/gui/headless.hpp"
 #include "app/gui/ime_key_filter.hpp"
 #include "app/gui/keys.hpp"
-#include "app/gui/network_state.hpp"
 #include "app/gui/screen_home.hpp"
 #include "app/gui/script_runner.hpp"
 #include "app/gui/synthetic_entries.hpp"
 #include "app/gui/screen_chronology.hpp"
 #include "app/gui/time_input.hpp"
-#include "forensics/case/export.hpp"
+#include "forensics/report/export.hpp"
 #include "forensics/integrity/digest.hpp"
 #include "forensics/i18n/catalogue.hpp"
 
@@ -335,32 +334,6 @@ TEST_CASE("typed reference times pick the right day, even with the RTC 9 h off",
   CHECK(format_jst_display(*ev) == "2022-10-30 23:50:00");
   CHECK_FALSE(parse_jst_input("25:00", host, DayChoice::nearest));
   CHECK(parse_jst_input("2022-10-31 08:00", host, DayChoice::nearest));
-}
-
-TEST_CASE("network state: isolated only without interfaces up and without a default route", "[gui]") {
-  SHODO_TEST_DIR(dir);
-  const auto sys = dir.path() / "sys";
-  const auto proc = dir.path() / "proc";
-  std::filesystem::create_directories(sys / "lo");
-  std::filesystem::create_directories(sys / "eth0");
-  std::filesystem::create_directories(proc);
-  shodo::unit::write_bytes(sys / "lo" / "flags", "0x9\n");
-  shodo::unit::write_bytes(sys / "eth0" / "flags", "0x1002\n");  // down
-  const std::string header = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n";
-  shodo::unit::write_bytes(proc / "route", header);
-  shodo::unit::write_bytes(proc / "ipv6_route",
-                           "00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
-                           "00000000000000000000000000000000 ffffffff 00000001 00000000 00200200       lo\n");
-  CHECK(read_network_state(sys, proc).state == Isolation::isolated);
-  shodo::unit::write_bytes(sys / "eth0" / "flags", "0x1003\n");  // up
-  auto s = read_network_state(sys, proc);
-  CHECK(s.state == Isolation::not_isolated);
-  CHECK(s.up_interfaces == std::vector<std::string>{"eth0"});
-  shodo::unit::write_bytes(sys / "eth0" / "flags", "0x1002\n");
-  shodo::unit::write_bytes(proc / "route", header + "eth0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n");
-  s = read_network_state(sys, proc);
-  CHECK(s.state == Isolation::not_isolated);
-  CHECK(s.default_route);
 }
 
 TEST_CASE("keys the input method consumed do not reach the widgets (GLFW 3.3 reports them anyway)", "[gui][ime]") {

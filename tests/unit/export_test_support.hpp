@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "forensics/core/clock.hpp"
-#include "forensics/report/chronology_document.hpp"
+#include "forensics/case/chronology_document.hpp"
 
 namespace shodo::test_support {
 
@@ -94,9 +94,9 @@ inline chronology::Entry base_entry(std::int64_t seq, char hash_digit) {
 //  4 correction of 1, status in progress
 //  5 normal, voided by 6
 //  6 void of 5
-inline report::ChronologyDocument sample_document() {
+inline ChronologyDocument sample_document() {
   using namespace chronology;
-  report::ChronologyDocument doc;
+  ChronologyDocument doc;
   doc.incident.incident_id = "OGMC-20261124-01";
   doc.incident.title = "ランサムウェア疑い";
   doc.japanese = true;

@@ -34,7 +34,7 @@ using shodo::chronology::EventTime;
 using shodo::chronology::ItemStatus;
 using shodo::chronology::Precision;
 using shodo::chronology::TimeQuality;
-using shodo::report::ChronologyDocument;
+using shodo::ChronologyDocument;
 
 // A fresh directory per test; kept (path printed) when a REQUIRE failure unwinds through it.
 class PdfTempDir {

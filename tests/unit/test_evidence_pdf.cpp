@@ -11,7 +11,7 @@
 
 #include "forensics/case/workspace.hpp"
 #include "forensics/evidence/evidence.hpp"
-#include "forensics/evidence/evidence_pdf.hpp"
+#include "forensics/report/evidence_pdf.hpp"
 #include "forensics/integrity/digest.hpp"
 #include "tests/unit/export_test_support.hpp"
 #include "tests/unit/test_evidence_support.hpp"

@@ -222,7 +222,7 @@ TEST_CASE("Workspace::confirm_time writes the time_check — later entries are c
   CHECK(tc->content.find("+5.000 s") != std::string::npos);
   CHECK(tc->content.find("RTC probably set to local time") == std::string::npos);
 
-  const report::TimeStatus ts = w.time_status();
+  const TimeStatus ts = w.time_status();
   CHECK(ts.confirmed);
   CHECK(ts.offset_ns == 5 * k_s);
   CHECK(ts.source == "117");

@@ -2,7 +2,7 @@
 // and opening incidents, operator changes, and chronology exports recorded in the chronology.
 #include "tests/unit/test_support.hpp"  // first: it configures catch.hpp
 
-#include "forensics/case/export.hpp"
+#include "forensics/report/export.hpp"
 #include "forensics/case/incident.hpp"
 #include "forensics/case/workspace.hpp"
 #include "forensics/chronology/verify.hpp"
