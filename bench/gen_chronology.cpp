@@ -1,6 +1,8 @@
 // Bench helper: writes a valid, hash-chained chronology of N entries quickly (no fsync), using
 // the same serialisation and hashing as the real log, for load/verify benchmarks.
-// Usage: shodo_bench_gen FILE N
+// Usage: shodo_bench_gen FILE N [INCIDENT_ID DEVICE_ID]
+// (by default OGMC-20221031-01 / KIT-BENCH001; give the incident's and the kit's to replace a real
+// incident's log, as bench/gui_frames.sh does)
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -8,14 +10,16 @@
 #include "forensics/chronology/entry.hpp"
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: %s FILE N\n", argv[0]);
+  if (argc != 3 && argc != 5) {
+    std::fprintf(stderr, "usage: %s FILE N [INCIDENT_ID DEVICE_ID]\n", argv[0]);
     return 2;
   }
   using namespace shodo::chronology;
   std::FILE* f = std::fopen(argv[1], "wb");
   if (!f) return 1;
   const long n = std::strtol(argv[2], nullptr, 10);
+  const std::string incident_id = argc == 5 ? argv[3] : "OGMC-20221031-01";
+  const std::string device_id = argc == 5 ? argv[4] : "KIT-BENCH001";
   std::string prev = k_genesis_hash;
   static const char* k_contents[] = {"サーバ室で暗号化を確認", "電子カルテ端末のLANケーブルを抜線",
                                      "保守事業者に電話連絡、折り返し待ち", "対策本部会議 第1回 開始",
@@ -24,8 +28,8 @@ int main(int argc, char** argv) {
     Entry e;
     e.entry_id = new_uuid();
     e.seq = i;
-    e.incident_id = "OGMC-20221031-01";
-    e.device_id = "KIT-BENCH001";
+    e.incident_id = incident_id;
+    e.device_id = device_id;
     e.boot_id = "00000000-0000-4000-8000-000000000001";
     e.recorded_sys_utc_ns = 1667173200LL * 1000000000LL + i * 1000000000LL;
     e.recorded_mono_ns = 1000000000000LL + i * 1000000000LL;
