@@ -219,7 +219,7 @@ TEST_CASE("run: a source that fails from the first read is not 'complete': exit 
   CHECK(f.last_content("acquisition_ended").find("NO whole-source hash") != std::string::npos);
 }
 
-TEST_CASE("run + resume: a source that dies half-way stops with exit 11 and a consistent partial image; resume finishes it",
+TEST_CASE("run + resume: a source that dies half-way stops with exit 11 and a consistent partial image, and resume finishes it",
           "[acquire][job][dead][resume]") {
   AcqFixture f;
   auto r = run(f, f.request(), f.fake([](FakeSource& s) { s.dead_from = 600 * k_kib; }));

@@ -150,7 +150,7 @@ TEST_CASE("a torn tail left by another process is set aside under the lock and r
   CHECK(verify_ok(o.file).intact());
 }
 
-TEST_CASE("damage written by someone else after open is refused; the file is left as it is", "[chain_log]") {
+TEST_CASE("damage written by someone else after open is refused, and the file is left as it is", "[chain_log]") {
   SHODO_TEST_DIR(dir);
   FixedClock clock = t0_clock();
   auto o = log_options(dir / "chronology" / "c.jsonl", &clock);
