@@ -34,6 +34,7 @@
 #include <utility>
 
 #include "forensics/i18n/catalogue.hpp"
+#include "forensics/i18n/substitute.hpp"
 
 namespace shodo::acquire {
 namespace {
@@ -43,20 +44,10 @@ using i18n::Lang;
 
 // ---- 1. messages and libewf errors -----------------------------------------------------------
 
-using Subs = std::initializer_list<std::pair<std::string_view, std::string>>;
+using i18n::Subs;
+using i18n::fill;
 
-std::string fill(std::string text, Subs subs) {
-  for (const auto& [name, value] : subs) {
-    const std::string token = "{" + std::string(name) + "}";
-    for (std::size_t pos = text.find(token); pos != std::string::npos; pos = text.find(token, pos + value.size()))
-      text.replace(pos, token.size(), value);
-  }
-  return text;
-}
-
-Error ewf_error(ErrorCode code, const char* key, Subs subs = {}) {
-  return make_error(code, fill(i18n::tr(key, Lang::ja), subs), fill(i18n::tr(key, Lang::en), subs));
-}
+Error ewf_error(ErrorCode code, const char* key, Subs subs = {}) { return i18n::catalogue_error(code, key, subs); }
 
 // Owns a libewf_error_t; text() is the innermost message (what the OS or the format said) and the
 // outermost one (which libewf call failed).

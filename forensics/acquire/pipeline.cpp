@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "forensics/i18n/catalogue.hpp"
+#include "forensics/i18n/substitute.hpp"
 
 namespace shodo::acquire {
 
@@ -28,20 +29,9 @@ bool is_complete(Outcome o) { return o == Outcome::complete || o == Outcome::com
 
 namespace {
 
-using Subs = std::initializer_list<std::pair<std::string_view, std::string>>;
+using i18n::Subs;
 
-std::string fill(std::string text, Subs subs) {
-  for (const auto& [name, value] : subs) {
-    const std::string token = "{" + std::string(name) + "}";
-    for (std::size_t pos = text.find(token); pos != std::string::npos; pos = text.find(token, pos + value.size()))
-      text.replace(pos, token.size(), value);
-  }
-  return text;
-}
-
-Error catalogue_error(ErrorCode code, const char* key, Subs subs) {
-  return make_error(code, fill(i18n::tr(key, i18n::Lang::ja), subs), fill(i18n::tr(key, i18n::Lang::en), subs));
-}
+using i18n::catalogue_error;
 
 struct Slot {
   unsigned char* data = nullptr;
