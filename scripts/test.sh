@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install, build with warnings as errors, and run every test through ctest;
-# then the unit tests once more under ASan+UBSan; then build the live image and boot it in QEMU.
+# then the unit tests once more under ASan+UBSan; then a short run of every fuzz harness (clang);
+# then build the live image and boot it in QEMU.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 shodo_install_packages $SHODO_BUILD_PKGS $SHODO_TEST_PKGS
@@ -10,6 +11,14 @@ shodo_build "$SHODO_ROOT/build/test" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHODO_W
 shodo_build "$SHODO_ROOT/build/asan" -DCMAKE_BUILD_TYPE=Debug -DSHODO_WERROR=ON -DSHODO_SANITIZE=ON -DSHODO_BUILD_GUI=OFF
 (cd "$SHODO_ROOT/build/asan" && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$SHODO_ROOT/tests/lsan.supp:print_suppressions=0" \
    ctest --output-on-failure -j"$jobs" -L unit)
+# Fuzzing (issue 10 §7): the libFuzzer harnesses of tests/fuzz, built with clang (the core library
+# too, with ASan+UBSan and coverage; only the harnesses are built), replay their checked-in corpora,
+# then each fuzzes for SHODO_FUZZ_SECONDS (default 30). Long sessions: README "Fuzzing".
+CC=clang CXX=clang++ shodo_configure_once "$SHODO_ROOT/build/fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHODO_FUZZ=ON \
+  -DSHODO_BUILD_GUI=OFF
+cmake --build "$SHODO_ROOT/build/fuzz" -j"$jobs" --target shodo_fuzz
+(cd "$SHODO_ROOT/build/fuzz" && ctest --output-on-failure -L fuzz)
+"$SHODO_ROOT/tests/fuzz/run_fuzz.sh" --all "$SHODO_ROOT/build/fuzz" "${SHODO_FUZZ_SECONDS:-30}"
 # The bootable kit (issue 4): the live image built from this tree (with the binary just tested,
 # stripped) and booted under QEMU: BIOS USB stick with the display, UEFI CD, UEFI with Secure Boot
 # enforced, then `build-usb.sh --write` onto a loop device. docs/usb-image.*.md §10.

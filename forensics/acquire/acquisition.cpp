@@ -1085,33 +1085,61 @@ Result<AcquireResult> run_acquisition(Workspace& ws, const AcquireRequest& req, 
   return job.run();
 }
 
+Result<ResumeState> parse_resume_state(std::string_view text) {
+  const auto bad = [](const std::string& what_ja, const std::string& what_en) {
+    return make_error(ErrorCode::invalid_input, "取得の状態ファイルが読めません（" + what_ja + "）",
+                      "the acquisition state file cannot be read (" + what_en + ")");
+  };
+  const json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return bad("JSON オブジェクトではありません", "not a JSON object");
+  const auto format = j.find("format");
+  if (format == j.end() || !format->is_string() || format->get<std::string>() != "shodo-acquire-state")
+    return make_error(ErrorCode::invalid_input, "取得の状態ファイルではありません", "not an acquisition state file");
+  try {
+    ResumeState s;
+    s.incident_id = j.at("incident_id").get<std::string>();
+    auto req = request_from_json(j.at("request"));
+    if (!req) return req.error();
+    s.request = std::move(req.value());
+    if (s.request.algos.empty()) return bad("hash_algorithms が空です", "hash_algorithms is empty");
+    s.committed_bytes = j.value("committed_bytes", std::uint64_t{0});
+    s.bad_ranges = bad_from_json(j.value("bad_ranges", json::array()));
+    s.started_utc_ns = j.value("started_utc_ns", std::int64_t{0});
+    s.image_evidence_no = j.value("image_evidence_no", "");
+    s.source_evidence_no = j.value("source_evidence_no", "");
+    s.source_size = j.value("source_size", std::uint64_t{0});
+    s.device = j.value("device", json::object());
+    if (!s.device.is_object()) return bad("device がオブジェクトではありません", "device is not an object");
+    return s;
+  } catch (const json::exception& e) {
+    return bad(e.what(), e.what());
+  }
+}
+
 Result<AcquireResult> resume_acquisition(Workspace& ws, const fs::path& state_file, Progress& progress,
                                          const CancelToken& cancel, const AcquireCallbacks& cb) {
   auto text = read_file(state_file);
   if (!text)
     return make_error(ErrorCode::not_found, "取得の状態ファイルがありません: " + state_file.string(),
                       "no acquisition state file: " + state_file.string());
-  json j = json::parse(text.value(), nullptr, false);
-  if (j.is_discarded() || j.value("format", "") != "shodo-acquire-state")
-    return make_error(ErrorCode::invalid_input, "取得の状態ファイルではありません: " + state_file.string(),
-                      "not an acquisition state file: " + state_file.string());
-  if (j.value("incident_id", "") != ws.incident().incident_id)
-    return make_error(ErrorCode::invalid_input, "この取得は別のインシデント（" + j.value("incident_id", "") + "）のものです",
-                      "this acquisition belongs to another incident (" + j.value("incident_id", "") + ")");
-  auto req = request_from_json(j.at("request"));
-  if (!req) return req.error();
-  if (req->format == ImageFormat::e01)
+  auto state = parse_resume_state(text.value());
+  if (!state) return std::move(state).with_context(state_file.string()).error();
+  ResumeState& s = state.value();
+  if (s.incident_id != ws.incident().incident_id)
+    return make_error(ErrorCode::invalid_input, "この取得は別のインシデント（" + s.incident_id + "）のものです",
+                      "this acquisition belongs to another incident (" + s.incident_id + ")");
+  if (s.request.format == ImageFormat::e01)
     return make_error(ErrorCode::unsupported, "E01 の取得は再開できません。取り直してください",
                       "an E01 acquisition cannot be resumed; acquire again");
-  Job job(ws, req.value(), progress, cancel, cb);
+  Job job(ws, std::move(s.request), progress, cancel, cb);
   job.resuming = true;
-  job.resume_from = j.value("committed_bytes", std::uint64_t{0});
-  job.prior_bad = bad_from_json(j.value("bad_ranges", json::array()));
-  job.prior_started_ns = j.value("started_utc_ns", std::int64_t{0});
-  job.out.record.image_evidence_no = j.value("image_evidence_no", "");
-  job.out.record.source_size = j.value("source_size", std::uint64_t{0});
-  job.out.record.device = j.value("device", json::object());
-  job.req.source_evidence_no = j.value("source_evidence_no", "");
+  job.resume_from = s.committed_bytes;
+  job.prior_bad = std::move(s.bad_ranges);
+  job.prior_started_ns = s.started_utc_ns;
+  job.out.record.image_evidence_no = s.image_evidence_no;
+  job.out.record.source_size = s.source_size;
+  job.out.record.device = std::move(s.device);
+  job.req.source_evidence_no = s.source_evidence_no;
   // The image files must still hold what the state file says was committed.
   if (job.req.format == ImageFormat::split && existing_segments(job.req.dest_dir / job.req.name).empty())
     return make_error(ErrorCode::not_found, "再開できません: イメージファイルがありません", "cannot resume: the image files are missing");

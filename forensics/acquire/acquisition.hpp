@@ -176,6 +176,24 @@ struct AcquireResult {
 Result<AcquireResult> run_acquisition(Workspace& ws, const AcquireRequest& req, Progress& progress,
                                       const CancelToken& cancel, const AcquireCallbacks& cb = {});
 
+// What an acquisition state file (<dest>/<name>.state.json, "shodo-acquire-state" v1, FORMATS.md)
+// says about an interrupted job: the request, how far it got and what was known when it began.
+struct ResumeState {
+  std::string incident_id;
+  AcquireRequest request;
+  std::uint64_t committed_bytes = 0;  // written and hashed up to here (a multiple of the sector)
+  std::vector<BadRange> bad_ranges;   // unreadable ranges before committed_bytes
+  std::int64_t started_utc_ns = 0;
+  std::string source_evidence_no, image_evidence_no;
+  std::uint64_t source_size = 0;
+  nlohmann::json device;  // to_json of the source device (an object; empty when absent)
+};
+
+// Reads the text of a state file, which may have been damaged or edited. Never throws.
+// Errors: invalid_input saying what is wrong (not JSON, not a state file, a missing key, a
+// wrong type), without the file's path (the caller adds it).
+Result<ResumeState> parse_resume_state(std::string_view text);
+
 // Continues an interrupted raw/split acquisition from its state file (<dest>/<name>.state.json):
 // what is already written is re-hashed, then reading continues where the last commit ended.
 Result<AcquireResult> resume_acquisition(Workspace& ws, const std::filesystem::path& state_file, Progress& progress,

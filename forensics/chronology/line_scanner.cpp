@@ -23,6 +23,38 @@ struct Cursor {
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
+// Length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF), or 0. JSON text must be UTF-8, and the app's JSON parser
+// refuses anything else: a line it cannot load must not pass here.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+  const unsigned c = b(0);
+  const auto cont = [&](std::size_t k) { return (b(k) & 0xC0u) == 0x80u; };
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    const unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    return b(1) >= lo && b(1) <= hi && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    const unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    return b(1) >= lo && b(1) <= hi && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// The 4 hex digits of a \u escape at s[i..i+4), or -1.
+long hex4(std::string_view s, std::size_t i) {
+  if (i + 4 > s.size()) return -1;
+  long v = 0;
+  for (std::size_t k = i; k < i + 4; ++k) {
+    if (!is_hex(s[k])) return -1;
+    const char ch = s[k];
+    v = v * 16 + (ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10);
+  }
+  return v;
+}
+
 bool skip_string(Cursor& c) {
   if (c.i >= c.s.size() || c.s[c.i] != '"') return false;
   ++c.i;
@@ -37,19 +69,53 @@ bool skip_string(Cursor& c) {
       if (c.i + 1 >= c.s.size()) return false;
       const char e = c.s[c.i + 1];
       if (e == 'u') {
-        if (c.i + 5 >= c.s.size()) return false;
-        for (int k = 2; k < 6; ++k)
-          if (!is_hex(c.s[c.i + static_cast<std::size_t>(k)])) return false;
+        // A surrogate must come as a high-low pair (\uD83D\uDE00); a lone one is no character.
+        const long u = hex4(c.s, c.i + 2);
+        if (u < 0 || (u >= 0xDC00 && u <= 0xDFFF)) return false;
         c.i += 6;
+        if (u >= 0xD800 && u <= 0xDBFF) {
+          if (c.i + 1 >= c.s.size() || c.s[c.i] != '\\' || c.s[c.i + 1] != 'u') return false;
+          const long low = hex4(c.s, c.i + 2);
+          if (low < 0xDC00 || low > 0xDFFF) return false;
+          c.i += 6;
+        }
         continue;
       }
       if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') return false;
       c.i += 2;
       continue;
     }
-    ++c.i;
+    const std::size_t n = utf8_length(c.s, c.i);
+    if (n == 0) return false;
+    c.i += n;
   }
   return false;
+}
+
+// A JSON number exactly as RFC 8259 §6 has it: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+bool skip_number(Cursor& c) {
+  const auto digit = [&] { return c.i < c.s.size() && c.s[c.i] >= '0' && c.s[c.i] <= '9'; };
+  const auto digits = [&] {
+    if (!digit()) return false;
+    while (digit()) ++c.i;
+    return true;
+  };
+  if (c.i < c.s.size() && c.s[c.i] == '-') ++c.i;
+  if (!digit()) return false;
+  if (c.s[c.i] == '0')
+    ++c.i;
+  else
+    digits();
+  if (c.i < c.s.size() && c.s[c.i] == '.') {
+    ++c.i;
+    if (!digits()) return false;
+  }
+  if (c.i < c.s.size() && (c.s[c.i] == 'e' || c.s[c.i] == 'E')) {
+    ++c.i;
+    if (c.i < c.s.size() && (c.s[c.i] == '+' || c.s[c.i] == '-')) ++c.i;
+    if (!digits()) return false;
+  }
+  return true;
 }
 
 bool skip_value(Cursor& c, int depth);
@@ -84,12 +150,7 @@ bool skip_value(Cursor& c, int depth) {
       return true;
     }
   }
-  const std::size_t start = c.i;
-  if (c.s[c.i] == '-') ++c.i;
-  while (c.i < c.s.size() && ((c.s[c.i] >= '0' && c.s[c.i] <= '9') || c.s[c.i] == '.' || c.s[c.i] == 'e' ||
-                              c.s[c.i] == 'E' || c.s[c.i] == '+' || c.s[c.i] == '-'))
-    ++c.i;
-  return c.i > start && (c.s[c.i - 1] >= '0' && c.s[c.i - 1] <= '9');
+  return skip_number(c);
 }
 
 }  // namespace

@@ -649,6 +649,12 @@ std::optional<LineProblem> parse_line(std::string_view line, std::int64_t line_n
   if (!is_valid_utf8(line)) return bad("UTF-8 として読めません", "not valid UTF-8");
   json j = json::parse(line, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("JSON オブジェクトとして読めません", "not a JSON object");
+  // Lines are stored in canonical form (FORMATS.md) and the hash covers the canonical form of what
+  // was parsed: without this, a reformatted line, or bytes after a NUL (where JSON parsers stop),
+  // would still verify although the stored bytes were changed.
+  if (chronology::canonical_json(j) != line)
+    return bad("正規形（キー順・空白なし）ではありません（行が書き換えられています）",
+               "not in canonical form (the line was rewritten)");
   Reader r(j, "");
   const std::string format = r.str("format", true);
   const std::int64_t version = r.i64("version", true);
