@@ -45,6 +45,19 @@ const Member* find_member(const std::vector<Member>& ms, std::string_view key) {
   return nullptr;
 }
 
+// True when a key appears twice. The verifier reads the first "entry_hash", JSON parsers (and so
+// the app) keep the last: a line with a repeated key would show other values than those verified.
+// Lines are written with sorted keys, so the usual check is one pass.
+bool has_duplicate_key(const std::vector<Member>& ms) {
+  bool sorted = true;
+  for (std::size_t i = 1; i < ms.size() && sorted; ++i) sorted = ms[i - 1].key < ms[i].key;
+  if (sorted) return false;
+  for (std::size_t i = 0; i < ms.size(); ++i)
+    for (std::size_t k = i + 1; k < ms.size(); ++k)
+      if (ms[i].key == ms[k].key) return true;
+  return false;
+}
+
 // Reads the seq and entry_hash of a line, or nothing (failure analysis only).
 bool peek(std::string_view line, long long& seq, std::string& hash) {
   std::vector<Member> ms;
@@ -145,6 +158,9 @@ class Verifier {
     if (!scan_object(text, m_members))
       return fail(Damage::bad_json, 0, at_ja + ": JSON として読めません（破損または改ざん）",
                   at_en + ": not valid JSON (damaged or altered)");
+    if (has_duplicate_key(m_members))
+      return fail(Damage::bad_json, 0, at_ja + ": 同じ項目が 2 回あります（破損または改ざん）",
+                  at_en + ": a field appears twice (damaged or altered)");
     long long seq = 0;
     std::string hash, prev, incident, device, type;
     const Member* hm = find_member(m_members, "entry_hash");

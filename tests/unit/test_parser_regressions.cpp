@@ -14,6 +14,7 @@
 #include "forensics/core/clock.hpp"
 #include "forensics/chronology/entry.hpp"
 #include "forensics/chronology/line_scanner.hpp"
+#include "forensics/chronology/verify.hpp"
 #include "forensics/evidence/evidence.hpp"
 #include "forensics/kit/selfcheck.hpp"
 
@@ -203,4 +204,28 @@ TEST_CASE("a time beyond 2262 in incident.json is damage, not a signed overflow 
   auto r = incident_from_json(j);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::integrity);
+}
+
+TEST_CASE("chronology: a line with a key twice is bad_json, not verified with one value and loaded with the other "
+          "(fuzz: crash-entry-hash-key-twice)",
+          "[fuzz-regression][chronology]") {
+  const std::string log = unit::read_bytes(std::string(SHODO_SOURCE_DIR) +
+                                           "/tests/e2e/cases/chrono_verify_stored_v1_log/in/KIT-D747B9A8.jsonl");
+  REQUIRE(chronology::verify_chronology(log).intact());
+  // Repeat the first line's "content" member right after it: the hash covers both, the app would
+  // load the second. No resealing is needed to see the refusal: it comes before the hash check.
+  const std::size_t at = log.find("\"content\":");
+  REQUIRE(at != std::string::npos);
+  const std::size_t end = log.find("\",", at) + 2;
+  std::string twice = log;
+  twice.insert(end, "\"content\":\"別の内容\",");
+  for (const bool keep : {true, false}) {
+    chronology::VerifyOptions o;
+    o.keep_entries = keep;
+    const auto r = chronology::verify_chronology(twice, o);
+    REQUIRE(r.problem);
+    CHECK(r.problem->kind == chronology::Damage::bad_json);
+    CHECK(r.problem->line == 1);
+    CHECK(r.problem->en.find("appears twice") != std::string::npos);
+  }
 }
