@@ -12,7 +12,7 @@
 //  * a torn tail is reported only when the file does not end in '\n';
 //  * every line of an intact register is in canonical form (FORMATS.md), byte for byte;
 //  * the loader opens exactly the registers the verifier calls intact and whose events fold;
-//    a register the verifier calls damaged never opens.
+//    a register the verifier calls damaged (other than a torn last line) never opens.
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -89,7 +89,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   auto reg = evidence::EvidenceRegister::open_dir(incident, k_incident);
-  if (!check.ok()) SHODO_FUZZ_CHECK(!reg.ok());
+  // Main's register opens with only an incomplete last line (the next write sets it aside,
+  // FORMATS.md); any other damage never opens.
+  if (!check.ok() && !check.torn_tail) SHODO_FUZZ_CHECK(!reg.ok());
   if (reg.ok()) {
     // Every item the fold produced carries its number; reading them back must not throw.
     for (const auto& item : reg->items()) {
