@@ -12,7 +12,8 @@ SHODO_BUILD_PKGS="g++ cmake ninja-build pkg-config git libssl-dev nlohmann-json3
 # Debian base usually has it: scripts/clean-room.sh runs the tests on debootstrap's minbase.
 SHODO_TEST_PKGS="catch2 xvfb xauth poppler-utils fuse3 libfuse3-dev x11-apps imagemagick xxd time
  fcitx5 fcitx5-mozc xdotool ewf-tools libxml2-utils hashdeep dc3dd dcfldd
- dosfstools e2fsprogs fdisk mount util-linux procps python3 openssl"
+ dosfstools e2fsprogs fdisk mount util-linux procps python3 openssl
+ clang libclang-rt-14-dev"
 
 # Live-image build (build-usb.sh) and its smoke test (tests/image/smoke.sh): debootstrap, squashfs,
 # xorriso with Debian's signed shim and GRUB, partitioning; QEMU with OVMF (Secure Boot) for the test.
@@ -35,6 +36,12 @@ shodo_install_packages() {
   echo "shodo: installing ${missing[*]}" >&2
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# shodo_configure_once DIR [cmake args...]: configure DIR unless it already is.
+shodo_configure_once() {
+  local dir=$1; shift
+  [ -f "$dir/build.ninja" ] || cmake -S "$SHODO_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
 }
 
 # shodo_build DIR [cmake args...]: configure once, then incremental builds.

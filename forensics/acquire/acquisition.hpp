@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -237,6 +238,25 @@ JobVerdict verdict_of(const AcquireResult& r);
 // status and the GUI's state come from verdict_of(result).
 Result<AcquireResult> run_acquisition(Workspace& ws, const AcquireRequest& req, Progress& progress,
                                       const CancelToken& cancel, const AcquireCallbacks& cb = {});
+
+// What an acquisition state file (<dest>/<name>.state.json, "shodo-acquire-state" v1, FORMATS.md)
+// says about an interrupted job: the request, how far it got and what was known when it began.
+struct ResumeState {
+  std::string incident_id;
+  AcquireRequest request;
+  std::uint64_t committed_bytes = 0;  // written and hashed up to here (a multiple of the sector)
+  std::vector<BadRange> bad_ranges;   // unreadable ranges before committed_bytes
+  std::int64_t started_utc_ns = 0;
+  std::string source_evidence_no, image_evidence_no;
+  std::uint64_t source_size = 0;
+  nlohmann::json device;  // to_json of the source device (an object; empty when absent)
+};
+
+// Reads the text of a state file (which may have been damaged or edited) the way
+// resume_acquisition does; `file` only names it in messages. Never throws. Errors: invalid_input
+// naming the file and what is wrong (not JSON, not a state file, a key missing or of the wrong
+// type, no hash algorithm). Pure; thread-safe.
+Result<ResumeState> read_resume_state(std::string_view text, const std::filesystem::path& file);
 
 // Continues an interrupted raw/split acquisition from its state file (<dest>/<name>.state.json):
 // what is already written is re-hashed, then reading continues where the last commit ended.

@@ -785,35 +785,53 @@ Result<AcquireResult> run_acquisition(Workspace& ws, const AcquireRequest& req, 
   return job.run();
 }
 
+Result<ResumeState> read_resume_state(std::string_view text, const fs::path& file) {
+  const json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) return bad_state(file, "not JSON");
+  if (auto st = check_state_shape(j, file); !st) return st.error();
+  ResumeState s;
+  s.incident_id = j["incident_id"].get<std::string>();
+  auto req = request_from_json(j["request"]);
+  if (!req) return bad_state(file, req.error().en);
+  // Without an algorithm nothing would be hashed: the image could not be checked (fuzz_acquire_state).
+  if (req->algos.empty()) return bad_state(file, "key \"request.hash_algorithms\" is empty");
+  s.request = std::move(req.value());
+  auto prior_bad = bad_from_json(j.value("bad_ranges", json::array()));
+  if (!prior_bad) return bad_state(file, prior_bad.error().en);
+  s.bad_ranges = std::move(prior_bad.value());
+  s.committed_bytes = j["committed_bytes"].get<std::uint64_t>();
+  s.started_utc_ns = j.value("started_utc_ns", std::int64_t{0});
+  s.image_evidence_no = j["image_evidence_no"].get<std::string>();
+  s.source_evidence_no = j["source_evidence_no"].get<std::string>();
+  s.source_size = j["source_size"].get<std::uint64_t>();
+  s.device = j.value("device", json::object());
+  return s;
+}
+
 Result<AcquireResult> resume_acquisition(Workspace& ws, const fs::path& state_file, Progress& progress,
                                          const CancelToken& cancel, const AcquireCallbacks& cb) {
   auto text = read_file(state_file);
   if (!text)
     return make_error(ErrorCode::not_found, "取得の状態ファイルがありません: " + state_file.string(),
                       "no acquisition state file: " + state_file.string());
-  const json j = json::parse(text.value(), nullptr, false);
-  if (j.is_discarded()) return bad_state(state_file, "not JSON");
-  if (auto st = check_state_shape(j, state_file); !st) return st.error();
-  if (j["incident_id"].get<std::string>() != ws.incident().incident_id)
-    return make_error(ErrorCode::invalid_input,
-                      "この取得は別のインシデント（" + j["incident_id"].get<std::string>() + "）のものです",
-                      "this acquisition belongs to another incident (" + j["incident_id"].get<std::string>() + ")");
-  auto req = request_from_json(j["request"]);
-  if (!req) return bad_state(state_file, req.error().en);
-  if (req->format == ImageFormat::e01)
+  auto state = read_resume_state(text.value(), state_file);
+  if (!state) return state.error();
+  ResumeState& s = state.value();
+  if (s.incident_id != ws.incident().incident_id)
+    return make_error(ErrorCode::invalid_input, "この取得は別のインシデント（" + s.incident_id + "）のものです",
+                      "this acquisition belongs to another incident (" + s.incident_id + ")");
+  if (s.request.format == ImageFormat::e01)
     return make_error(ErrorCode::unsupported, "E01 の取得は再開できません。取り直してください",
                       "an E01 acquisition cannot be resumed; acquire again");
-  auto prior_bad = bad_from_json(j.value("bad_ranges", json::array()));
-  if (!prior_bad) return bad_state(state_file, prior_bad.error().en);
-  Job job(ws, req.value(), progress, cancel, cb);
+  Job job(ws, std::move(s.request), progress, cancel, cb);
   job.resuming = true;
-  job.resume_from = j["committed_bytes"].get<std::uint64_t>();
-  job.prior_bad = prior_bad.value();
-  job.prior_started_ns = j.value("started_utc_ns", std::int64_t{0});
-  job.out.record.image_evidence_no = j["image_evidence_no"].get<std::string>();
-  job.out.record.source_size = j["source_size"].get<std::uint64_t>();
-  job.out.record.device = j.value("device", json::object());
-  job.req.source_evidence_no = j["source_evidence_no"].get<std::string>();
+  job.resume_from = s.committed_bytes;
+  job.prior_bad = std::move(s.bad_ranges);
+  job.prior_started_ns = s.started_utc_ns;
+  job.out.record.image_evidence_no = s.image_evidence_no;
+  job.out.record.source_size = s.source_size;
+  job.out.record.device = std::move(s.device);
+  job.req.source_evidence_no = s.source_evidence_no;
   // The image files must still hold what the state file says was committed.
   if (job.req.format == ImageFormat::split && existing_segments(job.req.dest_dir / job.req.name).empty())
     return make_error(ErrorCode::not_found, "再開できません: イメージファイルがありません", "cannot resume: the image files are missing");

@@ -25,8 +25,10 @@ nlohmann::json to_json(const IncidentInfo& i) {
 
 Result<IncidentInfo> incident_from_json(const nlohmann::json& j) {
   auto bad = make_error(ErrorCode::integrity, "incident.json が壊れています", "incident.json is damaged");
-  if (!j.is_object() || j.value("format", "") != k_incident_format) return bad;
+  if (!j.is_object()) return bad;
   try {
+    // Inside the try: value() throws when "format" is there with another type than a string.
+    if (j.value("format", "") != k_incident_format) return bad;
     IncidentInfo i;
     i.incident_id = j.at("incident_id").get<std::string>();
     i.title = j.at("title").get<std::string>();

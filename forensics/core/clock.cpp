@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <mutex>
 
 namespace shodo {
@@ -173,6 +174,10 @@ bool parse_time(const std::string& text, std::int64_t& utc_ns_out) {
   if (*p != '\0') return false;
   const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + s - offset_s;
+  // Nanoseconds in 64 bits reach from 1677 to 2262: a time outside (a typo, a damaged or edited
+  // file) is refused instead of overflowing.
+  constexpr std::int64_t k_max_s = std::numeric_limits<std::int64_t>::max() / k_ns_per_s - 1;
+  if (secs > k_max_s || secs < -k_max_s) return false;
   utc_ns_out = secs * k_ns_per_s + frac_ns;
   return true;
 }

@@ -50,6 +50,13 @@ std::optional<RuleProblem> RegisterRules::accept(const ChainedRecord& r) {
   auto bad = [](const std::string& ja, const std::string& en) { return RuleProblem{Damage::bad_json, ja, en}; };
   json j = json::parse(r.text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("JSON オブジェクトとして読めません", "not a JSON object");
+  // Lines are stored in canonical form (FORMATS.md). The chain hash covers the stored bytes, so a
+  // line reformatted (spaces, keys moved) with its hash recomputed would still verify although
+  // the writer never wrote it (found by fuzz_evidence_register, issue 10 §7). UTF-8 was checked
+  // in identity(), so canonical_json cannot throw here.
+  if (integrity::canonical_json(j) != r.text)
+    return bad("正規形（キー順・空白なし）ではありません（行が書き換えられています）",
+               "not in canonical form (the line was rewritten)");
   Reader rd(j, "");
   RegisterEvent out;
   out.seq = r.seq;

@@ -47,6 +47,20 @@ const Member* find_member(const std::vector<Member>& ms, std::string_view key) {
   return nullptr;
 }
 
+// True when a key appears twice in the line. The verifier reads the first hash member, JSON
+// parsers (and so the app and the exports) keep the last: a line with a repeated key would be
+// verified with one value and shown with another (found by fuzz_chronology_verify, issue 10 §7).
+// Lines are written with sorted keys, so the usual check is one pass without allocation.
+bool has_duplicate_key(const std::vector<Member>& ms) {
+  bool sorted = true;
+  for (std::size_t i = 1; i < ms.size() && sorted; ++i) sorted = ms[i - 1].key < ms[i].key;
+  if (sorted) return false;
+  for (std::size_t i = 0; i < ms.size(); ++i)
+    for (std::size_t k = i + 1; k < ms.size(); ++k)
+      if (ms[i].key == ms[k].key) return true;
+  return false;
+}
+
 // SHA-256 of prev ‖ a ‖ b compared with a lower-case hex digest, without allocating: one
 // OpenSSL context per thread, reused for every line (a million lines in about a second).
 bool chain_hash_matches(std::string_view prev, std::string_view a, std::string_view b, std::string_view hex) {
@@ -128,6 +142,9 @@ bool ChainVerifier::line(std::string_view text, std::uint64_t end, bool complete
   }
   if (!scan_object(text, m_members))
     return fail_generic(Damage::bad_json, 0, "JSON として読めません（破損または改ざん）", "not valid JSON (damaged or altered)");
+  if (has_duplicate_key(m_members))
+    return fail_generic(Damage::bad_json, 0, "同じ項目が 2 回あります（破損または改ざん）",
+                        "a field appears twice (damaged or altered)");
   // Reused for every line so that its strings keep their capacity (no allocation per line).
   thread_local ChainedRecord rec{{}, nullptr, 0, 0, {}, {}};
   rec.text = text;

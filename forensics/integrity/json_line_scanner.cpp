@@ -23,16 +23,50 @@ struct Cursor {
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
-// Bytes a JSON string cannot hold raw (control characters) or that end/escape it.
+// Bytes a JSON string cannot hold raw (control characters), that end/escape it, or that start a
+// multi-byte UTF-8 sequence (checked where it starts, then the tight loop resumes).
 struct StringStops {
   bool stop[256] = {};
   constexpr StringStops() {
     for (int i = 0; i < 0x20; ++i) stop[i] = true;
+    for (int i = 0x80; i < 0x100; ++i) stop[i] = true;
     stop[static_cast<unsigned char>('"')] = true;
     stop[static_cast<unsigned char>('\\')] = true;
   }
 };
 constexpr StringStops k_string_stops;
+
+// Length of the well-formed multi-byte UTF-8 sequence starting at p[i] (a byte >= 0x80), or 0
+// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF, no cut sequence). JSON text
+// must be UTF-8 and the app's JSON parser refuses anything else: a line it cannot load must not
+// pass here (found by fuzz_line_scanner, issue 10 §7).
+std::size_t utf8_length(const char* p, std::size_t n, std::size_t i) {
+  const auto b = [&](std::size_t k) { return i + k < n ? static_cast<unsigned char>(p[i + k]) : 0u; };
+  const auto cont = [&](std::size_t k) { return (b(k) & 0xC0u) == 0x80u; };
+  const unsigned c = b(0);
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    const unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    return b(1) >= lo && b(1) <= hi && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    const unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    return b(1) >= lo && b(1) <= hi && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// The value of the 4 hex digits at p[i..i+4), or -1.
+long hex4(const char* p, std::size_t n, std::size_t i) {
+  if (i + 4 > n) return -1;
+  long v = 0;
+  for (std::size_t k = i; k < i + 4; ++k) {
+    const char ch = p[k];
+    if (!is_hex(ch)) return -1;
+    v = v * 16 + (ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10);
+  }
+  return v;
+}
 
 bool skip_string(Cursor& c) {
   if (c.i >= c.s.size() || c.s[c.i] != '"') return false;
@@ -50,14 +84,26 @@ bool skip_string(Cursor& c) {
       return true;
     }
     if (ch < 0x20) return false;
+    if (ch >= 0x80) {
+      const std::size_t len = utf8_length(p, n, i);
+      if (len == 0) return false;
+      i += len;
+      continue;
+    }
     // A backslash.
     if (i + 1 >= n) return false;
     const char e = p[i + 1];
     if (e == 'u') {
-      if (i + 5 >= n) return false;
-      for (std::size_t k = 2; k < 6; ++k)
-        if (!is_hex(p[i + k])) return false;
+      // A surrogate must come as a high-low pair (\uD83D\uDE00); a lone one is no character.
+      const long u = hex4(p, n, i + 2);
+      if (u < 0 || (u >= 0xDC00 && u <= 0xDFFF)) return false;
       i += 6;
+      if (u >= 0xD800 && u <= 0xDBFF) {
+        if (i + 1 >= n || p[i] != '\\' || p[i + 1] != 'u') return false;
+        const long low = hex4(p, n, i + 2);
+        if (low < 0xDC00 || low > 0xDFFF) return false;
+        i += 6;
+      }
       continue;
     }
     if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') return false;
@@ -65,6 +111,33 @@ bool skip_string(Cursor& c) {
   }
   c.i = i;
   return false;
+}
+
+// A JSON number exactly as RFC 8259 §6 has it: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+// (the old loop took 01, 1.e5 or 1-2, which the app's JSON parser refuses).
+bool skip_number(Cursor& c) {
+  const auto digit = [&] { return c.i < c.s.size() && c.s[c.i] >= '0' && c.s[c.i] <= '9'; };
+  const auto digits = [&] {
+    if (!digit()) return false;
+    while (digit()) ++c.i;
+    return true;
+  };
+  if (c.i < c.s.size() && c.s[c.i] == '-') ++c.i;
+  if (!digit()) return false;
+  if (c.s[c.i] == '0')
+    ++c.i;
+  else
+    digits();
+  if (c.i < c.s.size() && c.s[c.i] == '.') {
+    ++c.i;
+    if (!digits()) return false;
+  }
+  if (c.i < c.s.size() && (c.s[c.i] == 'e' || c.s[c.i] == 'E')) {
+    ++c.i;
+    if (c.i < c.s.size() && (c.s[c.i] == '+' || c.s[c.i] == '-')) ++c.i;
+    if (!digits()) return false;
+  }
+  return true;
 }
 
 bool skip_value(Cursor& c, int depth);
@@ -99,12 +172,7 @@ bool skip_value(Cursor& c, int depth) {
       return true;
     }
   }
-  const std::size_t start = c.i;
-  if (c.s[c.i] == '-') ++c.i;
-  while (c.i < c.s.size() && ((c.s[c.i] >= '0' && c.s[c.i] <= '9') || c.s[c.i] == '.' || c.s[c.i] == 'e' ||
-                              c.s[c.i] == 'E' || c.s[c.i] == '+' || c.s[c.i] == '-'))
-    ++c.i;
-  return c.i > start && (c.s[c.i - 1] >= '0' && c.s[c.i - 1] <= '9');
+  return skip_number(c);
 }
 
 }  // namespace

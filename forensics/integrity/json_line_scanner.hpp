@@ -16,7 +16,9 @@ struct Member {
   std::size_t end = 0;     // offset just past the value
 };
 
-// Scans `line` as a JSON object. Returns false if it is not one syntactically valid object.
+// Scans `line` as a JSON object. Returns false if it is not one syntactically valid object:
+// strict RFC 8259 (numbers as in §6, strings well-formed UTF-8 per RFC 3629, \u surrogates in
+// pairs, no NUL or other control byte), so that it accepts what the app's JSON parser accepts.
 // `out` is cleared and filled with the top-level members in order.
 bool scan_object(std::string_view line, std::vector<Member>& out);
 

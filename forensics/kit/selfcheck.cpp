@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <ctime>
 #include <fstream>
+#include <limits>
+#include <optional>
 #include <sstream>
 #include <system_error>
+#include <type_traits>
 #include <unistd.h>
 
 #include "forensics/core/atomic_file.hpp"
@@ -34,6 +37,29 @@ bool safe_relative(const std::string& p) {
 std::string json_string(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
   return (it != j.end() && it->is_string()) ? it->get<std::string>() : std::string();
+}
+
+// The integer member `key` (`fallback` when absent), or nullopt when it is there but is no integer
+// that fits T: these files sit on a medium that may be damaged or edited, and nlohmann's value()
+// would throw (std::terminate) or wrap a negative count around.
+template <typename T>
+std::optional<T> json_int(const nlohmann::json& j, const char* key, T fallback) {
+  auto it = j.find(key);
+  if (it == j.end()) return fallback;
+  if (!it->is_number_integer()) return std::nullopt;
+  if (it->is_number_unsigned()) {
+    const auto v = it->get<std::uint64_t>();
+    if (v > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) return std::nullopt;
+    return static_cast<T>(v);
+  }
+  const auto v = it->get<std::int64_t>();
+  if constexpr (std::is_unsigned_v<T>) {
+    if (v < 0) return std::nullopt;
+  } else {
+    if (v < static_cast<std::int64_t>(std::numeric_limits<T>::min()) || v > static_cast<std::int64_t>(std::numeric_limits<T>::max()))
+      return std::nullopt;
+  }
+  return static_cast<T>(v);
 }
 
 }  // namespace
@@ -73,7 +99,9 @@ Result<Manifest> load_manifest(const fs::path& file) {
   if (j.is_discarded() || !j.is_object()) return bad("JSON ではありません / not JSON");
   if (json_string(j, "format") != "shodo-kit-manifest") return bad("format が shodo-kit-manifest ではありません / wrong format");
   Manifest m;
-  m.format_version = j.value("format_version", 0);
+  const auto version = json_int(j, "format_version", 0);
+  if (!version) return bad("format_version");
+  m.format_version = *version;
   if (m.format_version != k_manifest_version)
     return bad("format_version " + std::to_string(m.format_version) + " には対応していません / unsupported format_version");
   m.kit_version = json_string(j, "kit_version");
@@ -217,9 +245,13 @@ Result<MediumCheck> medium_check_from_json(const nlohmann::json& j) {
   else if (state == "unavailable") m.state = MediumState::unavailable;
   else return bad;
   m.system_sha256 = json_string(j, "system_sha256");
-  m.files_total = j.value("files_total", std::size_t{0});
-  m.files_ok = j.value("files_ok", std::size_t{0});
-  m.checked_unix_s = j.value("checked_unix_s", std::int64_t{0});
+  const auto total = json_int(j, "files_total", std::size_t{0});
+  const auto ok = json_int(j, "files_ok", std::size_t{0});
+  const auto checked = json_int(j, "checked_unix_s", std::int64_t{0});
+  if (!total || !ok || !checked) return bad;
+  m.files_total = *total;
+  m.files_ok = *ok;
+  m.checked_unix_s = *checked;
   m.reason = json_string(j, "reason");
   if (auto b = j.find("bad_files"); b != j.end() && b->is_array())
     for (const auto& f : *b)

@@ -1,0 +1,57 @@
+// libFuzzer harness: the kit's own JSON (forensics/kit/selfcheck.hpp) read at every start: the
+// image manifest (load_manifest, "shodo-kit-manifest") on the boot medium and the saved medium
+// check (medium_check_from_json) in the kit's cache; plus the dpkg status file the manifest is
+// compared with (read_dpkg_status). The medium is a USB stick that may have been damaged or
+// altered: that is what the self-check exists to detect, so reading it must never crash.
+//
+// Contract checked on every input:
+//  * never crashes or throws: a bad manifest is invalid_input, a bad saved check invalid_input;
+//  * an accepted medium check survives to_json → medium_check_from_json unchanged;
+//  * an accepted manifest's medium_sums stays a relative path inside the medium.
+#include <nlohmann/json.hpp>
+
+#include "forensics/core/result.hpp"
+#include "forensics/kit/selfcheck.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
+
+using namespace shodo;
+
+namespace {
+
+fuzz::Scratch& scratch() {
+  static fuzz::Scratch s;
+  return s;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text = fuzz::bytes(data, size);
+  const auto file = scratch().write("kit.json", text);
+
+  const auto manifest = kit::load_manifest(file);
+  if (!manifest) {
+    SHODO_FUZZ_CHECK(manifest.error().code == ErrorCode::invalid_input);
+  } else {
+    const std::filesystem::path sums = manifest->medium_sums;
+    SHODO_FUZZ_CHECK(sums.is_relative());
+    for (const auto& part : sums) SHODO_FUZZ_CHECK(part != "..");
+  }
+
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  const auto check = kit::medium_check_from_json(j);
+  if (!check) {
+    SHODO_FUZZ_CHECK(check.error().code == ErrorCode::invalid_input);
+  } else {
+    const auto again = kit::medium_check_from_json(kit::to_json(check.value()));
+    SHODO_FUZZ_CHECK(again.ok());
+    SHODO_FUZZ_CHECK(again->state == check->state && again->system_sha256 == check->system_sha256 &&
+                     again->files_total == check->files_total && again->files_ok == check->files_ok &&
+                     again->bad_files == check->bad_files && again->checked_unix_s == check->checked_unix_s &&
+                     again->reason == check->reason);
+  }
+
+  const auto status = kit::read_dpkg_status(file);
+  SHODO_FUZZ_CHECK(status.ok());  // the file exists: any content is read, never an error
+  return 0;
+}
