@@ -21,6 +21,7 @@
 #include "forensics/case/workspace.hpp"
 #include "forensics/core/atomic_file.hpp"
 #include "forensics/core/clock.hpp"
+#include "forensics/core/json_read.hpp"
 #include "forensics/core/provenance.hpp"
 #include "forensics/evidence/evidence.hpp"
 
@@ -461,6 +462,20 @@ json request_json(const AcquireRequest& r) {
   return j;
 }
 
+// The integer member `key` of a request; `fallback` when absent (nullopt: the key is required).
+// A float, a negative count or a value too large for the field throws (and ends as invalid_input
+// in request_from_json) instead of being converted out of range (found by fuzz_acquire_state).
+template <typename T>
+T int_member(const json& j, const char* key, std::optional<T> fallback) {
+  if (!j.contains(key)) {
+    if (fallback) return *fallback;
+    throw std::runtime_error(std::string("key \"") + key + "\" missing");
+  }
+  const auto v = json_int_value<T>(j[key]);
+  if (!v) throw std::runtime_error(std::string("key \"") + key + "\" is not an integer in range");
+  return *v;
+}
+
 Result<AcquireRequest> request_from_json(const json& j) {
   // nlohmann's at()/get()/value() throw on a missing key or a wrong type; the exception ends here
   // as an invalid_input naming it and never leaves this function.
@@ -472,7 +487,7 @@ Result<AcquireRequest> request_from_json(const json& j) {
     auto f = parse_image_format(j.at("format").get<std::string>());
     if (!f) return f.error();
     r.format = f.value();
-    r.segment_bytes = j.at("segment_bytes").get<std::uint64_t>();
+    r.segment_bytes = int_member(j, "segment_bytes", std::optional<std::uint64_t>());
     if (auto c = parse_ewf_compression(j.value("compression", "fast")); c) r.compression = c.value();
     r.algos.clear();
     for (const auto& a : j.at("hash_algorithms")) {
@@ -480,9 +495,9 @@ Result<AcquireRequest> request_from_json(const json& j) {
       if (!parsed) return parsed.error();
       r.algos.push_back(parsed->front());
     }
-    r.piece_size = j.value("piece_size", std::uint64_t{0});
-    r.retries = j.value("retries", 2);
-    r.max_bad_sectors = j.value("max_bad_sectors", std::uint64_t{0});
+    r.piece_size = int_member(j, "piece_size", std::optional<std::uint64_t>(0));
+    r.retries = int_member(j, "retries", std::optional<decltype(r.retries)>(2));
+    r.max_bad_sectors = int_member(j, "max_bad_sectors", std::optional<std::uint64_t>(0));
     r.verify_source = j.value("verify_source", false);
     r.allow_mounted_rw = j.value("allow_mounted_rw", false);
     r.override_reason = j.value("override_reason", "");
@@ -493,8 +508,8 @@ Result<AcquireRequest> request_from_json(const json& j) {
     r.destination_medium_serial = j.value("destination_medium_serial", "");
     r.write_blocker = j.value("write_blocker", "");
     r.found_location = j.value("found_location", "");
-    r.block_size = j.value("block_size", std::size_t{1u << 20});
-    r.queue_blocks = j.value("queue_blocks", std::size_t{32});
+    r.block_size = int_member(j, "block_size", std::optional<std::size_t>(std::size_t{1u << 20}));
+    r.queue_blocks = int_member(j, "queue_blocks", std::optional<std::size_t>(32));
     if (j.contains("second_dest_dir")) r.second_dest_dir = fs::path(j["second_dest_dir"].get<std::string>());
     return r;
   } catch (const std::exception& e) {

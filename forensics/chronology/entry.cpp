@@ -5,6 +5,7 @@
 
 #include "forensics/core/atomic_file.hpp"
 #include "forensics/core/clock.hpp"
+#include "forensics/core/json_read.hpp"
 #include "forensics/integrity/digest.hpp"
 
 namespace shodo::chronology {
@@ -127,8 +128,9 @@ bool get_str(const nlohmann::json& j, const char* key, std::string& out, bool re
 bool get_int(const nlohmann::json& j, const char* key, std::int64_t& out, bool required) {
   auto it = j.find(key);
   if (it == j.end()) return !required;
-  if (!it->is_number_integer()) return false;
-  out = it->get<std::int64_t>();
+  const auto v = json_int_value<std::int64_t>(*it);  // not an unsigned beyond INT64_MAX wrapped around
+  if (!v) return false;
+  out = *v;
   return true;
 }
 
@@ -148,6 +150,70 @@ bool get_str_list(const nlohmann::json& j, const char* key, std::vector<std::str
   return true;
 }
 
+// The readers of the members that are more than a scalar (nested objects, lists, times): from_json
+// uses them, and member_valid() lets the streaming verifier check one member exactly as they do.
+bool read_author(const nlohmann::json& au, Entry& e) {
+  return au.is_object() && get_str(au, "name", e.author, true) && get_str_list(au, "roles", e.author_roles);
+}
+
+bool read_event_time(const nlohmann::json& et, Entry& e) {
+  EventTime t;
+  std::string p;
+  if (!et.is_object() || !get_time(et, "time", t.utc_ns) || !get_str(et, "precision", p, true) || !precision_from(p))
+    return false;
+  t.precision = *precision_from(p);
+  if (et.contains("end")) {
+    std::int64_t end = 0;
+    if (!get_time(et, "end", end)) return false;
+    t.end_utc_ns = end;
+  }
+  e.event_time = t;
+  return true;
+}
+
+bool read_attachments(const nlohmann::json& at, Entry& e) {
+  if (!at.is_array()) return false;
+  for (const auto& a : at) {
+    Attachment x;
+    if (!a.is_object() || !get_str(a, "file", x.file, true) || !get_str(a, "sha256", x.sha256, true)) return false;
+    e.attachments.push_back(x);
+  }
+  return true;
+}
+
+bool read_source(const nlohmann::json& src, Entry& e) {
+  std::string s;
+  if (!src.is_object() || !get_str(src, "kind", s, true) || !source_from(s)) return false;
+  e.source = *source_from(s);
+  if (e.source == SourceKind::paper) {
+    std::int64_t sheet = 0, line = 0;
+    if (!get_int(src, "sheet", sheet, true) || !get_int(src, "line", line, true)) return false;
+    e.paper_sheet = static_cast<int>(sheet);
+    e.paper_line = static_cast<int>(line);
+    if (!get_str(src, "transcriber", e.transcriber, false)) return false;
+  }
+  return true;
+}
+
+bool read_time_check(const nlohmann::json& tc, Entry& e) {
+  TimeCheck t;
+  if (!tc.is_object() || !get_str(tc, "source", t.source, true) || !get_time(tc, "reference_utc", t.reference_utc_ns) ||
+      !get_int(tc, "offset_ns", t.offset_ns, true) || !get_int(tc, "uncertainty_ns", t.uncertainty_ns, true))
+    return false;
+  e.time_check = t;
+  return true;
+}
+
+bool read_checkpoint(const nlohmann::json& cp, Entry& e) {
+  Checkpoint c;
+  if (!cp.is_object() || !get_int(cp, "signed_seq", c.signed_seq, true) ||
+      !get_str(cp, "signed_hash", c.signed_hash, true) || !get_str(cp, "public_key", c.public_key, true) ||
+      !get_str(cp, "signature", c.signature, true))
+    return false;
+  e.checkpoint = c;
+  return true;
+}
+
 }  // namespace
 
 // The parse proper; may throw nlohmann::json::exception on crafted input (from_json catches).
@@ -160,6 +226,30 @@ Result<Entry> from_json(const nlohmann::json& j) {
   } catch (const nlohmann::json::exception&) {
     return field_error("(type)");
   }
+}
+
+bool member_valid(std::string_view key, std::string_view raw_value) {
+  const auto v = nlohmann::json::parse(raw_value, nullptr, false);
+  if (v.is_discarded()) return false;
+  Entry e;
+  std::int64_t t = 0;
+  try {
+    if (key == "recorded_sys_utc" || key == "recorded_ref_utc") return v.is_string() && parse_time(v.get<std::string>(), t);
+    if (key == "seq") return v.is_number_integer() && json_int_value<std::int64_t>(v).value_or(0) >= 1;
+    if (key == "author") return read_author(v, e);
+    if (key == "source") return read_source(v, e);
+    if (key == "event_time") return read_event_time(v, e);
+    if (key == "attachments") return read_attachments(v, e);
+    if (key == "time_check") return read_time_check(v, e);
+    if (key == "checkpoint") return read_checkpoint(v, e);
+    if (key == "to" || key == "refs") {
+      const auto wrapped = nlohmann::json{{"l", v}};
+      return get_str_list(wrapped, "l", e.to);
+    }
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+  return true;
 }
 
 Result<Entry> from_json_checked(const nlohmann::json& j) {
@@ -187,30 +277,14 @@ Result<Entry> from_json_checked(const nlohmann::json& j) {
   e.time_quality = *time_quality_from(s);
   if (!get_int(j, "clock_offset_ns", e.clock_offset_ns, true)) return field_error("clock_offset_ns");
   if (!get_int(j, "clock_uncertainty_ns", e.clock_uncertainty_ns, true)) return field_error("clock_uncertainty_ns");
-  auto au = j.find("author");
-  if (au == j.end() || !au->is_object() || !get_str(*au, "name", e.author, true) ||
-      !get_str_list(*au, "roles", e.author_roles))
-    return field_error("author");
+  if (auto au = j.find("author"); au == j.end() || !read_author(*au, e)) return field_error("author");
   auto tr = j.find("training");
   if (tr == j.end() || !tr->is_boolean()) return field_error("training");
   e.training = tr->get<bool>();
   if (!get_str(j, "entry_type", s, true) || !entry_type_from(s)) return field_error("entry_type");
   e.type = *entry_type_from(s);
   if (!get_str(j, "system_event", e.system_event, false)) return field_error("system_event");
-  if (auto et = j.find("event_time"); et != j.end()) {
-    EventTime t;
-    std::string p;
-    if (!et->is_object() || !get_time(*et, "time", t.utc_ns) || !get_str(*et, "precision", p, true) ||
-        !precision_from(p))
-      return field_error("event_time");
-    t.precision = *precision_from(p);
-    if (et->contains("end")) {
-      std::int64_t end = 0;
-      if (!get_time(*et, "end", end)) return field_error("event_time.end");
-      t.end_utc_ns = end;
-    }
-    e.event_time = t;
-  }
+  if (auto et = j.find("event_time"); et != j.end() && !read_event_time(*et, e)) return field_error("event_time");
   if (!get_str(j, "from", e.from, true)) return field_error("from");
   if (!get_str_list(j, "to", e.to)) return field_error("to");
   if (!get_str(j, "category", s, true) || !category_from(s)) return field_error("category");
@@ -224,45 +298,13 @@ Result<Entry> from_json_checked(const nlohmann::json& j) {
   if (!get_str(j, "priority", e.priority, false)) return field_error("priority");
   if (!get_str(j, "channel", e.channel, false)) return field_error("channel");
   if (!get_str_list(j, "refs", e.refs)) return field_error("refs");
-  if (auto at = j.find("attachments"); at != j.end()) {
-    if (!at->is_array()) return field_error("attachments");
-    for (const auto& a : *at) {
-      Attachment x;
-      if (!a.is_object() || !get_str(a, "file", x.file, true) || !get_str(a, "sha256", x.sha256, true))
-        return field_error("attachments");
-      e.attachments.push_back(x);
-    }
-  }
-  auto src = j.find("source");
-  if (src == j.end() || !src->is_object() || !get_str(*src, "kind", s, true) || !source_from(s))
-    return field_error("source");
-  e.source = *source_from(s);
-  if (e.source == SourceKind::paper) {
-    std::int64_t sheet = 0, line = 0;
-    if (!get_int(*src, "sheet", sheet, true) || !get_int(*src, "line", line, true)) return field_error("source");
-    e.paper_sheet = static_cast<int>(sheet);
-    e.paper_line = static_cast<int>(line);
-    if (!get_str(*src, "transcriber", e.transcriber, false)) return field_error("source.transcriber");
-  }
+  if (auto at = j.find("attachments"); at != j.end() && !read_attachments(*at, e)) return field_error("attachments");
+  if (auto src = j.find("source"); src == j.end() || !read_source(*src, e)) return field_error("source");
   if (!get_str(j, "witness", e.witness, false)) return field_error("witness");
   if (!get_str(j, "target_entry_id", e.target_entry_id, false)) return field_error("target_entry_id");
   if (!get_str(j, "reason", e.reason, false)) return field_error("reason");
-  if (auto tc = j.find("time_check"); tc != j.end()) {
-    TimeCheck t;
-    if (!tc->is_object() || !get_str(*tc, "source", t.source, true) ||
-        !get_time(*tc, "reference_utc", t.reference_utc_ns) || !get_int(*tc, "offset_ns", t.offset_ns, true) ||
-        !get_int(*tc, "uncertainty_ns", t.uncertainty_ns, true))
-      return field_error("time_check");
-    e.time_check = t;
-  }
-  if (auto cp = j.find("checkpoint"); cp != j.end()) {
-    Checkpoint c;
-    if (!cp->is_object() || !get_int(*cp, "signed_seq", c.signed_seq, true) ||
-        !get_str(*cp, "signed_hash", c.signed_hash, true) || !get_str(*cp, "public_key", c.public_key, true) ||
-        !get_str(*cp, "signature", c.signature, true))
-      return field_error("checkpoint");
-    e.checkpoint = c;
-  }
+  if (auto tc = j.find("time_check"); tc != j.end() && !read_time_check(*tc, e)) return field_error("time_check");
+  if (auto cp = j.find("checkpoint"); cp != j.end() && !read_checkpoint(*cp, e)) return field_error("checkpoint");
   if (!get_str(j, "prev_hash", e.prev_hash, true)) return field_error("prev_hash");
   if (!get_str(j, "entry_hash", e.entry_hash, false)) return field_error("entry_hash");
   return e;

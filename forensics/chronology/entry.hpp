@@ -159,6 +159,11 @@ std::optional<SourceKind> source_from(std::string_view s);
 nlohmann::json to_json(const Entry& e);
 // JSON object → Entry. Errors: invalid_input naming the field that is missing or wrong.
 Result<Entry> from_json(const nlohmann::json& j);
+// One member's raw JSON value checked exactly as from_json reads it: the times, seq, and the
+// members that are more than a scalar (author, source, to, refs, event_time, attachments,
+// time_check, checkpoint); true for any other key. The streaming verifier uses it so that it never
+// calls an entry intact that from_json refuses (found by fuzz_chronology_verify).
+bool member_valid(std::string_view key, std::string_view raw_value);
 
 // Canonical serialisation of a JSON object (sorted keys, compact, UTF-8 unescaped).
 using integrity::canonical_json;

@@ -78,6 +78,15 @@ const char* shape_problem(const std::vector<Member>& ms) {
       case T::object: ok = c == '{'; break;
       case T::array: ok = c == '['; break;
     }
+    // Integers as from_json reads them (no fraction, no exponent, within 64 bits); times, seq and
+    // the nested members through from_json's own readers.
+    if (ok && f->type == T::integer) {
+      long long n = 0;
+      ok = parse_int(m.value, n);
+    }
+    if (ok && (f->type == T::object || f->type == T::array || f->key == "seq" || f->key == "recorded_sys_utc" ||
+               f->key == "recorded_ref_utc"))
+      ok = member_valid(m.key, m.value);
     if (!ok) return f->key.data();
   }
   // k_fields keys are string literals: .data() is NUL-terminated.

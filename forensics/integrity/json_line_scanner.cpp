@@ -1,6 +1,12 @@
 #include "forensics/integrity/json_line_scanner.hpp"
 
+#include <clocale>
+#include <cmath>
+#include <cstdlib>
+#include <locale.h>
+
 #include <charconv>
+#include <string>
 
 namespace shodo::integrity {
 namespace {
@@ -115,7 +121,18 @@ bool skip_string(Cursor& c) {
 
 // A JSON number exactly as RFC 8259 §6 has it: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
 // (the old loop took 01, 1.e5 or 1-2, which the app's JSON parser refuses).
+// A number the app's JSON parser reads as a double must be finite there: nlohmann refuses 5e9999
+// or a 400-digit integer ("number overflow"), so the scanner refuses them too (found by
+// fuzz_line_scanner). Shorter numbers without an exponent always fit a double.
+bool finite_as_double(std::string_view token) {
+  if (token.size() <= 300 && token.find_first_of("eE") == std::string_view::npos) return true;
+  static const locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", static_cast<locale_t>(nullptr));
+  const std::string copy(token);
+  return std::isfinite(strtod_l(copy.c_str(), nullptr, c_locale));
+}
+
 bool skip_number(Cursor& c) {
+  const std::size_t start = c.i;
   const auto digit = [&] { return c.i < c.s.size() && c.s[c.i] >= '0' && c.s[c.i] <= '9'; };
   const auto digits = [&] {
     if (!digit()) return false;
@@ -137,7 +154,7 @@ bool skip_number(Cursor& c) {
     if (c.i < c.s.size() && (c.s[c.i] == '+' || c.s[c.i] == '-')) ++c.i;
     if (!digits()) return false;
   }
-  return true;
+  return finite_as_double(c.s.substr(start, c.i - start));
 }
 
 bool skip_value(Cursor& c, int depth);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "forensics/core/atomic_file.hpp"
+#include "forensics/core/json_read.hpp"
 #include "forensics/integrity/digest.hpp"
 
 namespace shodo::kit {
@@ -32,34 +33,6 @@ bool safe_relative(const std::string& p) {
   for (const auto& part : fs::path(p))
     if (part == "..") return false;
   return true;
-}
-
-std::string json_string(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return (it != j.end() && it->is_string()) ? it->get<std::string>() : std::string();
-}
-
-// The integer member `key` (`fallback` when absent), or nullopt when it is there but is no integer
-// that fits T: these files sit on a medium that may be damaged or edited, and nlohmann's value()
-// would throw (std::terminate) or wrap a negative count around.
-template <typename T>
-std::optional<T> json_int(const nlohmann::json& j, const char* key, T fallback) {
-  auto it = j.find(key);
-  if (it == j.end()) return fallback;
-  if (!it->is_number_integer()) return std::nullopt;
-  if (it->is_number_unsigned()) {
-    const auto v = it->get<std::uint64_t>();
-    if (v > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) return std::nullopt;
-    return static_cast<T>(v);
-  }
-  const auto v = it->get<std::int64_t>();
-  if constexpr (std::is_unsigned_v<T>) {
-    if (v < 0) return std::nullopt;
-  } else {
-    if (v < static_cast<std::int64_t>(std::numeric_limits<T>::min()) || v > static_cast<std::int64_t>(std::numeric_limits<T>::max()))
-      return std::nullopt;
-  }
-  return static_cast<T>(v);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "forensics/acquire/acquisition.hpp"
+#include "forensics/acquire/acquisition_detail.hpp"
 #include "forensics/case/incident.hpp"
 #include "forensics/core/clock.hpp"
 #include "forensics/chronology/entry.hpp"
@@ -244,5 +245,89 @@ TEST_CASE("chronology: a line with a key twice is bad_json, not verified with on
     CHECK(r.problem->kind == chronology::Damage::bad_json);
     CHECK(r.problem->line == 1);
     CHECK(r.problem->en.find("appears twice") != std::string::npos);
+  }
+}
+
+TEST_CASE("chronology: the streaming verifier refuses every entry the app cannot load, as the full mode does "
+          "(fuzz: crash-streaming-accepts-month-13)",
+          "[fuzz-regression][chronology]") {
+  const std::string log = unit::read_bytes(std::string(SHODO_SOURCE_DIR) +
+                                           "/tests/e2e/cases/chrono_verify_stored_v1_log/in/KIT-D747B9A8.jsonl");
+  const json first = json::parse(log.substr(0, log.find('\n')));
+  // One changed member, resealed (a valid hash over the changed bytes): only the shape is wrong.
+  auto sealed = [](json j) {
+    j.erase("entry_hash");
+    j["entry_hash"] = chronology::compute_entry_hash(chronology::k_genesis_hash, j);
+    return integrity::canonical_json(j) + "\n";
+  };
+  REQUIRE(chronology::verify_chronology(sealed(first)).intact());
+  std::vector<std::pair<std::string, json>> bad = {
+      {"month 13", json::object({{"recorded_sys_utc", "2026-13-24T06:00:02.000000000Z"}})},
+      {"ref time not a time", json::object({{"recorded_ref_utc", "yesterday"}})},
+      {"seq as a float", json::object({{"seq", 1.0}})},
+      {"offset as an exponent", json::object({{"clock_offset_ns", 1e3}})},
+      {"mono beyond int64", json::object({{"recorded_mono_ns", std::uint64_t{9223372036854775809u}}})},
+      {"a role that is a number", json::object({{"author", {{"name", "山田 花子"}, {"roles", {7}}}}})},
+      {"author without a name", json::object({{"author", {{"roles", {"SCR"}}}}})},
+      {"a receiver that is a number", json::object({{"to", {1}}})},
+      {"paper without a sheet", json::object({{"source", {{"kind", "paper"}, {"line", 3}}}})},
+      {"unknown source", json::object({{"source", {{"kind", "fax"}}}})},
+      {"event time without precision", json::object({{"event_time", {{"time", "2026-11-24T06:00:02Z"}}}})},
+      {"attachment without a hash", json::object({{"attachments", {{{"file", "a.jpg"}}}}})},
+      {"time check offset as a string", json::object({{"time_check", {{"source", "117"},
+                                                                     {"reference_utc", "2026-11-24T06:00:02Z"},
+                                                                     {"offset_ns", "0"},
+                                                                     {"uncertainty_ns", 0}}}})},
+  };
+  for (const auto& [what, change] : bad) {
+    INFO(what);
+    json j = first;
+    j.update(change);
+    const std::string text = sealed(j);
+    for (const bool keep : {true, false}) {
+      INFO("keep_entries " << keep);
+      chronology::VerifyOptions o;
+      o.keep_entries = keep;
+      const auto r = chronology::verify_chronology(text, o);
+      REQUIRE(r.problem);
+      CHECK(r.problem->kind == chronology::Damage::bad_json);
+    }
+  }
+}
+
+TEST_CASE("line scanner refuses a number that overflows a double, as the JSON parser does (fuzz: crash-accepts-5e9999)",
+          "[fuzz-regression][chronology]") {
+  for (const char* ok : {"1e308", "-1.7e308", "1e-9999", "123456789012345678901234567890"}) {
+    INFO(ok);
+    const std::string line = std::string("{\"n\":") + ok + "}";
+    CHECK(scans(line));
+    CHECK_FALSE(json::parse(line, nullptr, false).is_discarded());
+  }
+  const std::string digits400 = "1" + std::string(400, '0');
+  for (const std::string& bad : {std::string("5e9999"), std::string("-1e309"), digits400, digits400 + ".5"}) {
+    INFO(bad);
+    const std::string line = "{\"n\":" + bad + "}";
+    CHECK_FALSE(scans(line));
+    CHECK(json::parse(line, nullptr, false).is_discarded());
+  }
+}
+
+TEST_CASE("acquisition state file: an integer member that is a float, negative or too large is invalid_input "
+          "(fuzz: crash-float-1e50-as-integer)",
+          "[fuzz-regression][acquire]") {
+  const json request = {{"source", "/dev/sdb"}, {"dest_dir", "/media/out"}, {"name", "E002"}, {"format", "split"},
+                        {"segment_bytes", 104857600}, {"hash_algorithms", {"md5", "sha256"}}};
+  REQUIRE(acquire::detail::request_from_json(request).ok());
+  const std::vector<std::pair<const char*, json>> bad = {
+      {"retries", 1.1e50}, {"retries", 1e10}, {"segment_bytes", 1.5}, {"segment_bytes", -1},
+      {"piece_size", "4096"}, {"max_bad_sectors", -3}, {"block_size", 1e300}, {"queue_blocks", true}};
+  for (const auto& [key, value] : bad) {
+    INFO(key << " = " << value.dump());
+    json r = request;
+    r[key] = value;
+    const auto got = acquire::detail::request_from_json(r);
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().code == ErrorCode::invalid_input);
+    CHECK(got.error().en.find(key) != std::string::npos);
   }
 }
