@@ -4,37 +4,57 @@
 # already written and carries on. The finished split image equals the source byte for byte,
 # its hash files pass md5sum -c / sha256sum -c, the record says it was resumed and from where,
 # and the chronology has the resumption. (Resume with nothing committed: test_pipeline.cpp.)
+# The source is a FUSE file (tests/tools/badsector_fs.c) that holds every read beyond 320 MiB
+# until the test releases it: the copy is certainly still running when it is killed or
+# cancelled, however fast the machine (issue 10 §7: waits on a condition, never on timing).
 set -u
 BIN=${SHODO_BIN:?}
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (FUSE source)"; exit 77; }
+[ -c /dev/fuse ] || { echo "SKIP: no FUSE"; exit 77; }
+FUSE=${SHODO_BUILD_DIR:?}/tests/badsector_fs
+[ -x "$FUSE" ] || { echo "SKIP: badsector_fs not built"; exit 77; }
 T=$(mktemp -d /tmp/shodo-resume-XXXXXX)
 PID=""
-cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"; }
+cleanup() {
+  [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
+  touch "$T/release"  # nothing may stay blocked in a held read
+  mountpoint -q "$T/mnt" && umount -l "$T/mnt"
+  rm -rf "$T"
+}
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 export SHODO_CASE_ROOT=$T/cases SHODO_OPERATOR="山田 太郎" SHODO_ROLES=CSIRT SHODO_LANG=en
 "$BIN" incident new --id TEST-20261124-03 --title "再開テスト" --facility "テスト病院" --profile hospital >/dev/null || fail "incident new"
 
-# 640 MiB: the pipeline commits every 256 MiB.
-head -c $((320 << 20)) /dev/urandom >"$T/src.img"
-head -c $((320 << 20)) /dev/zero >>"$T/src.img"
-SRC_SHA=$(sha256sum <"$T/src.img" | cut -d' ' -f1)
-mkdir -p "$T/out" "$T/elsewhere"
+# 640 MiB: the pipeline commits every 256 MiB; reads beyond 320 MiB wait for $T/release.
+head -c $((320 << 20)) /dev/urandom >"$T/backing"
+head -c $((320 << 20)) /dev/zero >>"$T/backing"
+SRC_SHA=$(sha256sum <"$T/backing" | cut -d' ' -f1)
+mkdir -p "$T/mnt" "$T/out" "$T/elsewhere"
+BADSECTOR_HOLD_AT=$((320 << 20)) BADSECTOR_RELEASE="$T/release" "$FUSE" "$T/backing" "$T/mnt" || fail "badsector_fs mount"
+for _ in $(seq 50); do [ -e "$T/mnt/disk.img" ] && break; sleep 0.1; done
+
 cd "$T"
-"$BIN" acquire src.img --dest out --name disk --format split --segment-size 100M --hash md5,sha256 >"$T/first.out" 2>&1 &
+"$BIN" acquire mnt/disk.img --dest out --name disk --format split --segment-size 100M --hash md5,sha256 >"$T/first.out" 2>&1 &
 PID=$!
 committed() { python3 -c 'import json,sys
 try: print(json.load(open(sys.argv[1])).get("committed_bytes", 0))
-except Exception: print(0)' "$T/out/disk.state.json" 2>/dev/null || echo 0; }
-for _ in $(seq 3000); do
-  [ "$(committed)" -gt 0 ] && break
-  kill -0 "$PID" 2>/dev/null || break
-  sleep 0.01
-done
-kill -9 "$PID" 2>/dev/null || fail "the acquisition ended before a commit was seen (machine too fast for 640 MiB?)"
+except Exception: print(0)' "$1" 2>/dev/null || echo 0; }
+# wait_commit STATE_FILE: until the state file records a commit (the copy cannot finish: it is held).
+wait_commit() {
+  while [ "$(committed "$1")" -eq 0 ]; do
+    kill -0 "$PID" 2>/dev/null || { cat "$T"/*.out; fail "the acquisition ended before a commit"; }
+    sleep 0.05
+  done
+}
+wait_commit "$T/out/disk.state.json"
+kill -9 "$PID" || fail "kill"
+# A thread inside a FUSE read finishes that read before the killed process is gone.
+touch "$T/release"
 wait "$PID" 2>/dev/null
 PID=""
-C=$(committed)
+C=$(committed "$T/out/disk.state.json")
 [ "$C" -gt 0 ] || fail "no commit recorded in the state file"
 echo "killed after commit at $C bytes"
 
@@ -62,17 +82,19 @@ grep -q acquisition_resumed "$T/chrono.json" || fail "no acquisition_resumed ent
 # printed, and --resume finishes with the earlier reports kept as <name>.interrupted-1.*.
 mkdir -p "$T/out3"
 cd "$T"
-"$BIN" acquire src.img --dest out3 --name disk --format raw --hash sha256 >"$T/term.out" 2>&1 &
+rm -f "$T/release"
+"$BIN" acquire mnt/disk.img --dest out3 --name disk --format raw --hash sha256 >"$T/term.out" 2>&1 &
 PID=$!
-for _ in $(seq 500); do [ -s "$T/out3/disk.raw" ] && break; sleep 0.01; done
+wait_commit "$T/out3/disk.state.json"
 kill -TERM "$PID"
+touch "$T/release"
 wait "$PID"
 rc=$?
 PID=""
 [ $rc -eq 14 ] || { cat "$T/term.out"; fail "SIGTERM: exit $rc, expected 14 (cancelled)"; }
 grep -q -- "--resume $T/out3/disk.state.json" "$T/term.out" || { cat "$T/term.out"; fail "the resume command must be printed"; }
 "$BIN" acquire --resume "$T/out3/disk.state.json" >"$T/term2.out" 2>&1 || { cat "$T/term2.out"; fail "resume after SIGTERM"; }
-cmp -s "$T/src.img" "$T/out3/disk.raw" || fail "image after SIGTERM + resume differs"
+cmp -s "$T/backing" "$T/out3/disk.raw" || fail "image after SIGTERM + resume differs"
 for f in disk.json disk.info.txt disk.dfxml disk.sha256 disk.interrupted-1.json disk.interrupted-1.info.txt; do
   [ -s "$T/out3/$f" ] || fail "missing $f"
 done

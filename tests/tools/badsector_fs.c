@@ -20,6 +20,9 @@
  *                               very first read.
  *   BADSECTOR_DEAD_AFTER=4194304 the disk dies once this many bytes have been read from it
  *                               (a disk that dies half-way, whatever else probed it first).
+ *   BADSECTOR_HOLD_AT=268435456 with BADSECTOR_RELEASE=PATH: a read that reaches beyond this byte
+ *                               offset waits until PATH exists (a test then knows the copy is
+ *                               still running while it kills or cancels it: no timing guess).
  * Writes are refused (EROFS): nothing is ever written to the "evidence".
  * Each read that failed is counted; /.stats shows "reads=N failed=M".
  */
@@ -50,6 +53,8 @@ static unsigned long long g_dead_from = ~0ULL; /* LBA; ~0 = never dies */
 static unsigned long long g_dead_after = ~0ULL; /* bytes read before it dies; ~0 = never */
 static unsigned long long g_read_bytes = 0;
 static int g_dead = 0;
+static unsigned long long g_hold_at = ~0ULL; /* byte offset; ~0 = never holds */
+static const char *g_release = NULL;
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void parse_list(const char *text, int transient) {
@@ -144,6 +149,8 @@ static int bs_read(const char *path, char *buf, size_t len, off_t off, struct fu
   }
   if (off >= g_size) return 0;
   if ((off_t)len > g_size - off) len = (size_t)(g_size - off);
+  if (g_release && (unsigned long long)off + len > g_hold_at)
+    while (access(g_release, F_OK) != 0) usleep(10000);
   pthread_mutex_lock(&g_mu);
   ++g_reads;
   const int fails = range_fails(off, len);
@@ -199,6 +206,9 @@ int main(int argc, char *argv[]) {
   if (dead && *dead) g_dead_from = strtoull(dead, NULL, 10);
   const char *after = getenv("BADSECTOR_DEAD_AFTER");
   if (after && *after) g_dead_after = strtoull(after, NULL, 10);
+  const char *hold = getenv("BADSECTOR_HOLD_AT");
+  if (hold && *hold) g_hold_at = strtoull(hold, NULL, 10);
+  g_release = getenv("BADSECTOR_RELEASE");
   /* argv for fuse_main: program, mountpoint, the rest. */
   char **fargv = calloc((size_t)argc + 2, sizeof(char *));
   int fargc = 0;
