@@ -20,6 +20,7 @@
 #include "forensics/core/job_runner.hpp"
 #include "forensics/evidence/evidence.hpp"
 #include "forensics/i18n/catalogue.hpp"
+#include "forensics/i18n/format.hpp"
 
 namespace shodo::cli {
 namespace fs = std::filesystem;
@@ -70,12 +71,6 @@ bool parse_size(const std::string& text, std::uint64_t& out) {
 
 std::string rate_text(double bytes_per_s) { return fmt::format("{:.0f} MB/s", bytes_per_s / 1e6); }
 
-std::string eta_text(double s) {
-  if (s < 0) return "--:--";
-  const long t = static_cast<long>(s);
-  return fmt::format("{:d}:{:02d}:{:02d}", t / 3600, (t / 60) % 60, t % 60);
-}
-
 // The progress bar on stderr (only on a terminal), drawn by the main thread from the job
 // runner's samples.
 class ProgressBar {
@@ -101,7 +96,7 @@ class ProgressBar {
     bar += std::string(static_cast<std::size_t>(width - filled), '.');
     std::fprintf(stderr, "\r%s [%s] %5.1f%%  %s (%s %s)  ETA %s  %s %llu  %s: %s   ", tr(job.phase_key()), bar.c_str(),
                  frac * 100, rate_text(s.current_rate).c_str(), tr("acquire.avg"), rate_text(s.average_rate).c_str(),
-                 eta_text(s.eta_s).c_str(), tr("acquire.bad_so_far"), static_cast<unsigned long long>(s.errors),
+                 i18n::format_eta(s.eta_s).c_str(), tr("acquire.bad_so_far"), static_cast<unsigned long long>(s.errors),
                  tr("acquire.bottleneck"), tr(stage_key(s.bottleneck)));
     std::fflush(stderr);
   }

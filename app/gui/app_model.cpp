@@ -66,6 +66,7 @@ bool AppModel::open_incident(const std::string& incident_id) {
     return false;
   }
   m_ws = std::move(ws.value());
+  m_refresh_failed = false;
   if (auto st = m_ws->record_app_start(); !st) push_error("gui.error.open_incident", st.error());
   ++m_generation;
   m_synthetic.reset();
@@ -97,6 +98,7 @@ bool AppModel::create_incident(const IncidentInfo& info) {
     return false;
   }
   m_ws = std::move(ws.value());
+  m_refresh_failed = false;
   if (auto st = m_ws->record_app_start(); !st) push_error("gui.error.create_incident", st.error());
   ++m_generation;
   m_synthetic.reset();
@@ -261,10 +263,25 @@ void AppModel::refresh_workspace_status() {
 }
 
 void AppModel::tick(double now_s) {
+  if (now_s - m_last_log_refresh_s >= 1.0) {
+    m_last_log_refresh_s = now_s;
+    refresh_log();
+  }
   refresh_workspace_status();
   if (now_s - m_last_status_s < 2.0) return;
   m_last_status_s = now_s;
   refresh_status();
+}
+
+void AppModel::refresh_log() {
+  // Entries that a `shodo` command in the terminal (or another window) appended appear within a
+  // second. Never waits for the lock: when another writer holds it, the next tick tries again.
+  if (!m_ws || m_lent || m_ws->log().failure()) return;
+  auto r = m_ws->log().refresh(std::chrono::milliseconds(0));
+  if (r || r.error().code == ErrorCode::not_saved) return;  // not_saved: in use right now
+  if (m_refresh_failed) return;  // said once; every later append says it again
+  m_refresh_failed = true;
+  push_error("gui.error.refresh", r.error());
 }
 
 void AppModel::refresh_status() {

@@ -151,7 +151,8 @@ class AppModel {
   std::size_t error_count() const { return m_errors.size(); }
 
   // --- status bar readings: network and free space refreshed by tick() about every 2 s, the
-  // Workspace status every tick() while the Workspace is not lent ---
+  // Workspace status every tick() while the Workspace is not lent; entries appended by other
+  // processes read in about every second (ChronologyLog::refresh) ---
   void tick(double now_s);
   const isolate::NetworkState& network() const { return m_network; }
   std::optional<std::uint64_t> free_bytes() const { return m_free_bytes; }
@@ -159,6 +160,7 @@ class AppModel {
  private:
   void load_kit_identity();
   void refresh_status();
+  void refresh_log();
   void refresh_workspace_status();
   WorkspaceOptions workspace_options(const std::string& incident_id) const;
 
@@ -177,6 +179,8 @@ class AppModel {
   isolate::NetworkState m_network;
   std::optional<std::uint64_t> m_free_bytes;
   double m_last_status_s = -1e9;
+  double m_last_log_refresh_s = -1e9;
+  bool m_refresh_failed = false;  // the refresh error was shown (once per incident)
   bool m_lent = false;  // the Workspace is lent to a job
   WorkspaceStatus m_ws_status;
 };

@@ -24,6 +24,7 @@
 #include "forensics/core/json_read.hpp"
 #include "forensics/core/provenance.hpp"
 #include "forensics/evidence/evidence.hpp"
+#include "forensics/i18n/format.hpp"
 
 namespace shodo::acquire {
 namespace fs = std::filesystem;
@@ -180,11 +181,9 @@ constexpr std::uint64_t k_fat_file_limit = 0xFFFFFFFFull;  // 4 GiB − 1
 constexpr long k_msdos_magic = 0x4d44;
 constexpr long k_exfat_magic = 0x2011BAB0;
 
-std::string human_bytes(std::uint64_t b) {
-  const double gib = static_cast<double>(b) / (1024.0 * 1024 * 1024);
-  if (gib >= 1) return fmt::format("{:.2f} GiB", gib);
-  return fmt::format("{:.1f} MiB", static_cast<double>(b) / (1024.0 * 1024));
-}
+// Sizes in the preflight lines (both languages at once): the one byte formatter (i18n/format).
+std::string bytes_ja(std::uint64_t n) { return i18n::format_bytes(n, i18n::Lang::ja); }
+std::string bytes_en(std::uint64_t n) { return i18n::format_bytes(n, i18n::Lang::en); }
 
 std::string fs_name(long magic) {
   switch (magic) {
@@ -274,13 +273,13 @@ void check_destination(Preflight& p, const AcquireRequest& req, const fs::path& 
   if (p.dest_free < need) {
     const bool e01 = req.format == ImageFormat::e01;
     add(p, "dest_space", false, !e01,
-        "保存先の空きが足りません: 空き " + human_bytes(p.dest_free) + "、必要 " + human_bytes(need) +
+        "保存先の空きが足りません: 空き " + bytes_ja(p.dest_free) + "、必要 " + bytes_ja(need) +
             (e01 ? "（E01 は圧縮されるため足りる可能性はあります）" : "。空きのある保存先を選んでください"),
-        "not enough free space at the destination: " + human_bytes(p.dest_free) + " free, " + human_bytes(need) +
+        "not enough free space at the destination: " + bytes_en(p.dest_free) + " free, " + bytes_en(need) +
             " needed" + (e01 ? " (E01 compresses, so it may still fit)" : ". Choose a destination with more space"));
   } else {
-    add(p, "dest_space", true, true, "保存先の空き: " + human_bytes(p.dest_free) + "（必要 " + human_bytes(need) + "）",
-        "destination free space: " + human_bytes(p.dest_free) + " (" + human_bytes(need) + " needed)");
+    add(p, "dest_space", true, true, "保存先の空き: " + bytes_ja(p.dest_free) + "（必要 " + bytes_ja(need) + "）",
+        "destination free space: " + bytes_en(p.dest_free) + " (" + bytes_en(need) + " needed)");
   }
   if (p.dest_fs == "vfat") {
     const std::uint64_t largest = req.format == ImageFormat::raw ? p.source_size : effective_segment(req);
@@ -410,8 +409,8 @@ Preflight preflight(const AcquireRequest& req, const fs::path& case_root) {
   if (p.source_size == 0)
     add(p, "source_size", false, true, "読み取り元が空です（0 バイト）", "the source is empty (0 bytes)");
   else
-    add(p, "source_size", true, true, "読み取り元: " + std::to_string(p.source_size) + " バイト（" + human_bytes(p.source_size) + "）",
-        "source: " + std::to_string(p.source_size) + " bytes (" + human_bytes(p.source_size) + ")");
+    add(p, "source_size", true, true, "読み取り元: " + i18n::format_bytes_exact(p.source_size, i18n::Lang::ja),
+        "source: " + i18n::format_bytes_exact(p.source_size, i18n::Lang::en));
   if (req.format == ImageFormat::e01 && p.source_size % p.sector_size != 0)
     add(p, "format_limit", false, true,
         "E01 はセクタ単位でしか保存できませんが、読み取り元の大きさがセクタの倍数ではありません。raw か split を選んでください",

@@ -26,6 +26,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -304,10 +305,17 @@ class EvidenceRegister {
   // Catches up with the file under the lock (events of other processes; a torn tail is set
   // aside and recorded in the chronology).
   Status reload(Workspace& ws);
+  // Takes the lock and re-reads every line under it (append_event and reload): the events of
+  // other processes are in m_events afterwards, and a torn tail set aside is in `torn`.
+  Result<integrity::ChainedLog::Lock> lock_and_catch_up(std::optional<integrity::TornTail>& torn);
   Error sync_error(const Error& e) const;
   Status record_recovery(Workspace& ws, const integrity::TornTail& torn);
+  // `under_lock`, when given, runs after the register was re-read under the lock and before the
+  // event is hashed: it may complete the payload from the current state (a transfer number) or
+  // refuse (a number taken meanwhile by another process).
   Result<RegisterEvent> append_event(Workspace& ws, const std::string& event, const std::string& evidence_no,
-                                     nlohmann::json payload);
+                                     nlohmann::json payload,
+                                     const std::function<Status(nlohmann::json& payload)>& under_lock = {});
   Status write_chronology(Workspace& ws, const std::string& system_event, const std::string& content,
                           std::vector<std::string> refs, const RegisterEvent& ev);
 

@@ -84,6 +84,15 @@ Status EvidenceRegister::record_recovery(Workspace& ws, const integrity::TornTai
   return err;
 }
 
+Result<integrity::ChainedLog::Lock> EvidenceRegister::lock_and_catch_up(std::optional<integrity::TornTail>& torn) {
+  integrity::SyncReport rep;
+  auto lock = m_chain->lock_and_sync(&rep);
+  if (!lock) return sync_error(lock.error());
+  torn = rep.torn;
+  m_events = m_rules->events;
+  return lock;
+}
+
 Status EvidenceRegister::reload(Workspace& ws) {
   std::error_code ec;
   if (!fs::exists(m_file, ec)) {
@@ -92,13 +101,7 @@ Status EvidenceRegister::reload(Workspace& ws) {
     return ok_status();
   }
   std::optional<integrity::TornTail> torn;
-  {
-    integrity::SyncReport rep;
-    auto lock = m_chain->lock_and_sync(&rep);
-    if (!lock) return sync_error(lock.error());
-    torn = rep.torn;
-    m_events = m_rules->events;
-  }
+  if (auto lock = lock_and_catch_up(torn); !lock) return lock.error();
   if (torn) return record_recovery(ws, *torn);
   return ok_status();
 }
@@ -211,7 +214,7 @@ std::string hash_text(const HashRecord& h) {
 }  // namespace
 
 Result<RegisterEvent> EvidenceRegister::append_event(Workspace& ws, const std::string& event, const std::string& evidence_no,
-                                                     json payload) {
+                                                     json payload, const std::function<Status(json& payload)>& under_lock) {
   if (auto st = require_operator(ws); !st) return st.error();
   if (auto st = check_utf8(payload); !st) return st.error();
   RegisterEvent ev;
@@ -219,11 +222,15 @@ Result<RegisterEvent> EvidenceRegister::append_event(Workspace& ws, const std::s
   {
     // Under the lock: every line is verified again (others' events included, a torn tail set
     // aside) and the event goes on the true head.
-    integrity::SyncReport rep;
-    auto lock = m_chain->lock_and_sync(&rep);
-    if (!lock) return sync_error(lock.error());
-    torn = rep.torn;
-    m_events = m_rules->events;
+    auto lock = lock_and_catch_up(torn);
+    if (!lock) return lock.error();
+    if (under_lock) {
+      if (auto st = under_lock(payload); !st) {
+        if (torn)
+          if (auto rec = record_recovery(ws, *torn); !rec) return rec.error();
+        return st.error();
+      }
+    }
 
     ev.seq = static_cast<std::int64_t>(m_events.size()) + 1;
     ev.event = event;
@@ -427,17 +434,24 @@ Result<Transfer> EvidenceRegister::record_transfer(Workspace& ws, Transfer t) {
                                         "the purpose of the transfer is required (e.g. analysis, storage, police submission, return)");
   if (!t.signed_form_sha256.empty() && (!is_lower_hex(t.signed_form_sha256) || t.signed_form_sha256.size() != 64))
     return invalid("署名済み用紙の SHA-256 が16進小文字64桁ではありません", "signed_form_sha256 is not 64 lower-case hex digits");
-  if (t.transfer_id.empty()) {
+  if (t.time.utc_ns == 0) t.time = now_time(ws);
+  // The number is given under the register's lock, from the transfers as they are then: another
+  // process recording a transfer at the same moment cannot get the same number.
+  const bool numbered_here = t.transfer_id.empty();
+  auto number = [&](json& payload) -> Status {
     const auto all = transfers();
-    t.transfer_id = fmt::format("{}-T{:03}", m_incident_id, all.size() + 1);
-  } else {
-    for (const auto& other : transfers())
+    if (numbered_here) {
+      t.transfer_id = fmt::format("{}-T{:03}", m_incident_id, all.size() + 1);
+      payload["transfer"]["transfer_id"] = t.transfer_id;
+      return ok_status();
+    }
+    for (const auto& other : all)
       if (other.transfer_id == t.transfer_id)
         return make_error(ErrorCode::already_exists, "受け渡し番号 " + t.transfer_id + " は記録済みです",
                           "transfer " + t.transfer_id + " is already recorded");
-  }
-  if (t.time.utc_ns == 0) t.time = now_time(ws);
-  auto ev = append_event(ws, "transfer", "", {{"transfer", to_json(t)}});
+    return ok_status();
+  };
+  auto ev = append_event(ws, "transfer", "", {{"transfer", to_json(t)}}, number);
   if (!ev) return ev.error();
   std::string nos;
   for (const auto& no : t.evidence_nos) nos += (nos.empty() ? "" : ", ") + no;

@@ -20,6 +20,7 @@
 #include "app/gui/synthetic_entries.hpp"
 #include "app/gui/screen_chronology.hpp"
 #include "app/gui/time_input.hpp"
+#include "forensics/chronology/verify.hpp"
 #include "forensics/report/export.hpp"
 #include "forensics/integrity/digest.hpp"
 #include "forensics/i18n/catalogue.hpp"
@@ -253,6 +254,46 @@ TEST_CASE("a failed write says NOT saved and keeps everything typed", "[gui]") {
   });
   INFO(r.output);
   CHECK(r.output == "not_saved;停電で記録できるか;救急外来;gui.error.not_saved");
+}
+
+TEST_CASE("entries a terminal command appends appear in the open window within a second, in order (issue 10 §2)",
+          "[gui]") {
+  SHODO_TEST_DIR(dir);
+  FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+  AppModel model(model_options(dir.path(), &clock));
+  REQUIRE(model.set_operator({"Suzuki", {"SCR"}}));
+  REQUIRE(model.create_incident(incident()));
+  HeadlessGui gui(model);
+  gui.app().show(Screen::chronology);
+  render_frames(gui, model, 2);
+  const auto before = model.entries().size();
+
+  // The terminal next to the GUI: its own Workspace on the same incident (its own lock).
+  WorkspaceOptions o;
+  o.case_root = dir.path();
+  o.incident_id = "OGMC-20221031-01";
+  o.op = {"Tanaka", {"CSIRT"}};
+  o.clock = &clock;
+  auto terminal = Workspace::open(o);
+  REQUIRE(terminal.ok());
+  chronology::Entry d;
+  d.from = "サーバ室";
+  d.to = {"対策本部"};
+  d.content = "端末から追記";
+  REQUIRE((*terminal)->log().append(d).ok());
+
+  model.tick(10.0);  // the frame loop's tick, a second or more after the last one
+  REQUIRE(model.entries().size() > before);
+  CHECK(model.entries().back().content == "端末から追記");
+  CHECK(model.entries().back().author == "Tanaka");
+  // The window's own next entry chains onto the terminal's: one chain, nothing forked.
+  chronology::Entry w = d;
+  w.content = "画面から記録";
+  auto mine = model.append(w);
+  REQUIRE(mine.ok());
+  CHECK(mine->prev_hash == (*terminal)->log().entries().back().entry_hash);
+  render_frames(gui, model, 2);
+  CHECK(chronology::verify_chronology(read_bytes(model.workspace()->log().file())).intact());
 }
 
 TEST_CASE("the font atlas has a glyph for every character of every catalogue string", "[gui][fonts]") {

@@ -76,13 +76,14 @@ TEST_CASE("evidence: a torn last line is set aside and recorded, and the registe
   CHECK(chronology::verify_chronology_file(ws->log().file()).value().intact());
 }
 
-TEST_CASE("evidence: processes adding items at the same time give one register with unique numbers", "[evidence][chain_log]") {
+TEST_CASE("evidence: processes adding items and transfers at the same time give one register with unique numbers", "[evidence][chain_log]") {
   EvFixture fx;
   {
     auto ws = fx.create();
   }
   constexpr int k_writers = 3;
   constexpr int k_each = 15;
+  constexpr int k_transfers = 8;
   std::vector<pid_t> pids;
   for (int w = 0; w < k_writers; ++w) {
     std::fflush(nullptr);
@@ -95,10 +96,22 @@ TEST_CASE("evidence: processes adding items at the same time give one register w
       if (!ws) ::_exit(3);
       auto reg = EvidenceRegister::open(**ws);
       if (!reg) ::_exit(4);
+      std::string mine;
       for (int i = 0; i < k_each; ++i) {
         EvidenceItem item = sample_disk();
         item.description = "writer " + std::to_string(w) + " item " + std::to_string(i);
-        if (!reg->add_item(**ws, item)) ::_exit(5);
+        auto added = reg->add_item(**ws, item);
+        if (!added) ::_exit(5);
+        mine = added->evidence_no;
+      }
+      // Transfer numbers are given under the lock too (issue 10 §2): no two alike.
+      for (int i = 0; i < k_transfers; ++i) {
+        Transfer t;
+        t.evidence_nos = {mine};
+        t.from = {"writer " + std::to_string(w), "", "", ""};
+        t.to = {"保管担当 " + std::to_string(i), "", "", ""};
+        t.purpose = "保管";
+        if (!reg->record_transfer(**ws, t)) ::_exit(6);
       }
       ::_exit(0);
     }
@@ -115,7 +128,7 @@ TEST_CASE("evidence: processes adding items at the same time give one register w
   const auto check = verify_register(**ws);
   INFO(check.problem_en);
   REQUIRE(check.ok());
-  CHECK(check.lines == k_writers * k_each);
+  CHECK(check.lines == k_writers * (k_each + k_transfers));
   auto reg = EvidenceRegister::open(**ws);
   REQUIRE(reg.ok());
   const auto items = reg->items();
@@ -129,6 +142,11 @@ TEST_CASE("evidence: processes adding items at the same time give one register w
   CHECK(descriptions.size() == items.size());
   CHECK(numbers.count(std::string(k_incident) + "-E001") == 1);
   CHECK(numbers.count(std::string(k_incident) + "-E045") == 1);
+  std::set<std::string> transfer_ids;
+  for (const auto& t : reg->transfers()) transfer_ids.insert(t.transfer_id);
+  CHECK(reg->transfers().size() == static_cast<std::size_t>(k_writers * k_transfers));
+  CHECK(transfer_ids.size() == reg->transfers().size());
+  CHECK(transfer_ids.count(std::string(k_incident) + "-T024") == 1);
   const auto v = chronology::verify_chronology_file((*ws)->log().file());
   REQUIRE(v.ok());
   CHECK(v->intact());
