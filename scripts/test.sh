@@ -21,12 +21,12 @@ cmake --build "$tsan_dir" -j"$jobs" --target shodo_unit_tests shodo_gui_tests
 (cd "$tsan_dir" && ctest --output-on-failure -j"$jobs" -L tsan)
 # Fuzzing (issue 10 §7): the libFuzzer harnesses of tests/fuzz, built with clang (the core library
 # too, with ASan+UBSan and coverage; only the harnesses are built), replay their checked-in corpora,
-# then each fuzzes for SHODO_FUZZ_SECONDS (default 30). Long sessions: README "Fuzzing".
+# then each fuzzes for SHODO_FUZZ_SECONDS (default 20). Long sessions: README "Fuzzing".
 CC=clang CXX=clang++ shodo_configure_once "$SHODO_ROOT/build/fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHODO_FUZZ=ON \
   -DSHODO_BUILD_GUI=OFF
 cmake --build "$SHODO_ROOT/build/fuzz" -j"$jobs" --target shodo_fuzz
 (cd "$SHODO_ROOT/build/fuzz" && ctest --output-on-failure -L fuzz)
-"$SHODO_ROOT/tests/fuzz/run_fuzz.sh" --all "$SHODO_ROOT/build/fuzz" "${SHODO_FUZZ_SECONDS:-30}"
+"$SHODO_ROOT/tests/fuzz/run_fuzz.sh" --all "$SHODO_ROOT/build/fuzz" "${SHODO_FUZZ_SECONDS:-20}"
 # The bootable kit (issue 4): the live image built from this tree (with the binary just tested,
 # stripped) and booted under QEMU: BIOS USB stick with the display, UEFI CD, UEFI with Secure Boot
 # enforced, then `build-usb.sh --write` onto a loop device. docs/usb-image.*.md §10.
