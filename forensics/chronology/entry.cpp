@@ -7,6 +7,7 @@
 #include "forensics/core/clock.hpp"
 #include "forensics/core/json_read.hpp"
 #include "forensics/integrity/digest.hpp"
+#include "forensics/integrity/json_line_scanner.hpp"
 
 namespace shodo::chronology {
 namespace {
@@ -228,7 +229,63 @@ Result<Entry> from_json(const nlohmann::json& j) {
   }
 }
 
+namespace {
+
+// A JSON array (already checked as JSON by the line scanner) whose every element is a string.
+bool is_string_array(std::string_view v) {
+  std::size_t i = 0;
+  const auto ws = [&] {
+    while (i < v.size() && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n')) ++i;
+  };
+  ws();
+  if (i >= v.size() || v[i] != '[') return false;
+  ++i;
+  ws();
+  if (i < v.size() && v[i] == ']') return true;
+  for (;;) {
+    if (i >= v.size() || v[i] != '"') return false;
+    for (++i; i < v.size() && v[i] != '"'; ++i)
+      if (v[i] == '\\') ++i;
+    if (i >= v.size()) return false;
+    ++i;
+    ws();
+    if (i < v.size() && v[i] == ',') {
+      ++i;
+      ws();
+      continue;
+    }
+    return i < v.size() && v[i] == ']';
+  }
+}
+
+}  // namespace
+
 bool member_valid(std::string_view key, std::string_view raw_value) {
+  // Fast paths for what nearly every line holds (the streaming verifier runs this per line): a
+  // time without escapes, and the two source kinds without details. The rest is parsed.
+  if ((key == "recorded_sys_utc" || key == "recorded_ref_utc") && raw_value.size() >= 2 && raw_value.front() == '"' &&
+      raw_value.back() == '"' && raw_value.find('\\') == std::string_view::npos) {
+    std::int64_t t = 0;
+    return parse_time(std::string(raw_value.substr(1, raw_value.size() - 2)), t);
+  }
+  if (key == "source" && (raw_value == R"({"kind":"system"})" || raw_value == R"({"kind":"live"})")) return true;
+  if (key == "to" || key == "refs") return is_string_array(raw_value);
+  if (key == "author") {
+    // {"name":"…","roles":[…]}: every "name" a string (there must be one), every "roles" a list of
+    // strings — as strict as from_json, which reads the last of a repeated key.
+    thread_local std::vector<integrity::Member> ms;
+    if (!integrity::scan_object(raw_value, ms)) return false;
+    bool named = false;
+    for (const auto& m : ms) {
+      if (m.key == "name") {
+        if (m.value.empty() || m.value.front() != '"') return false;
+        named = true;
+      } else if (m.key == "roles" && !is_string_array(m.value)) {
+        return false;
+      }
+    }
+    return named;
+  }
   const auto v = nlohmann::json::parse(raw_value, nullptr, false);
   if (v.is_discarded()) return false;
   Entry e;
@@ -236,16 +293,11 @@ bool member_valid(std::string_view key, std::string_view raw_value) {
   try {
     if (key == "recorded_sys_utc" || key == "recorded_ref_utc") return v.is_string() && parse_time(v.get<std::string>(), t);
     if (key == "seq") return v.is_number_integer() && json_int_value<std::int64_t>(v).value_or(0) >= 1;
-    if (key == "author") return read_author(v, e);
     if (key == "source") return read_source(v, e);
     if (key == "event_time") return read_event_time(v, e);
     if (key == "attachments") return read_attachments(v, e);
     if (key == "time_check") return read_time_check(v, e);
     if (key == "checkpoint") return read_checkpoint(v, e);
-    if (key == "to" || key == "refs") {
-      const auto wrapped = nlohmann::json{{"l", v}};
-      return get_str_list(wrapped, "l", e.to);
-    }
   } catch (const nlohmann::json::exception&) {
     return false;
   }

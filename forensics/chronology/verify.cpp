@@ -61,9 +61,22 @@ const char* shape_problem(const std::vector<Member>& ms) {
   static_assert(n_fields < 64, "one bit per field");
   std::uint64_t seen = 0;
   const Member* by_field[n_fields] = {};
+  // Lines are stored with sorted keys: one merge walk through the table instead of a search per
+  // member; a line whose keys are out of order falls back to the search.
+  const Field* walk = k_fields;
+  std::string_view prev_key;
+  bool in_order = true;
   for (const auto& m : ms) {
-    const Field* f = std::lower_bound(k_fields, k_fields + n_fields, m.key,
-                                      [](const Field& x, std::string_view k) { return x.key < k; });
+    const Field* f;
+    if (in_order && (prev_key.empty() || prev_key < m.key)) {
+      while (walk != k_fields + n_fields && walk->key < m.key) ++walk;
+      f = walk;
+    } else {
+      in_order = false;
+      f = std::lower_bound(k_fields, k_fields + n_fields, m.key,
+                           [](const Field& x, std::string_view k) { return x.key < k; });
+    }
+    prev_key = m.key;
     if (f == k_fields + n_fields || f->key != m.key) continue;  // a key this version does not define
     const auto idx = static_cast<std::size_t>(f - k_fields);
     seen |= std::uint64_t{1} << idx;

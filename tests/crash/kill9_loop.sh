@@ -16,7 +16,14 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 for round in $(seq 1 "$ROUNDS"); do
   "$WRITER" "$LOG" 1000000 >"$TMP/acks.$round" 2>"$TMP/err.$round" &
   pid=$!
-  # 10–250 ms: long enough for a handful to hundreds of appends, at a random point mid-append.
+  # First the writer must be running and have acknowledged one append (on a loaded machine its
+  # start alone may take longer than the random delay below): a condition, not a guess.
+  for _ in $(seq 3000); do
+    grep -q '^ACK' "$TMP/acks.$round" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.01
+  done
+  # Then 10–250 ms more: a handful to hundreds of appends, killed at a random point mid-append.
   sleep "0.$(printf '%03d' $(( (RANDOM % 240) + 10 )))"
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
