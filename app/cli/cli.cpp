@@ -10,6 +10,8 @@
 #include "app/cli/devices_cmd.hpp"
 #include "app/cli/evidence_cmd.hpp"
 #include "app/cli/incident_cmd.hpp"
+#include "app/cli/operator_cmd.hpp"
+#include "app/cli/session.hpp"
 #include "app/cli/kit_cmd.hpp"
 #include "forensics/case/incident.hpp"
 #include "forensics/core/provenance.hpp"
@@ -91,6 +93,7 @@ int run(int argc, char** argv) {
   app.fallthrough();
   app.require_subcommand(0, 1);
   // One registration function per command group (each registers one function per subcommand).
+  add_operator_commands(app, g, exit_code);
   add_incident_commands(app, g, exit_code);
   add_chrono_commands(app, g, exit_code);
   add_evidence_commands(app, g, exit_code);
@@ -119,8 +122,13 @@ int run(int argc, char** argv) {
     gui.incident_id = g.incident;
     if (gui.incident_id.empty())
       if (auto cur = current_incident(g)) gui.incident_id = cur.value();
-    gui.operator_name = g.op_name;
-    gui.roles = g.roles;
+    // The operator of this kit session (or --operator / SHODO_OPERATOR) carries into the window.
+    if (auto op = session_operator(g, false); op) {
+      gui.operator_name = op->name;
+      gui.roles = chronology::roles_text(op->roles);
+    } else {
+      return report_error(op.error());
+    }
     return run_gui(gui);
   }
 #else

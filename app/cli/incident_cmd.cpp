@@ -77,6 +77,10 @@ void add_incident_new(CLI::App* inc, Globals& g, int& exit_code) {
       exit_code = report_error(st.error());
       return;
     }
+    if (auto st = remember_session_operator(g, op.value()); !st) {
+      exit_code = report_error(st.error());
+      return;
+    }
     if (g.json) {
       print_incident((*ws)->incident(), true);
     } else {
@@ -103,6 +107,15 @@ void add_incident_open(CLI::App* inc, Globals& g, int& exit_code) {
     if (auto st = remember_incident(g, *open_id); !st) {
       exit_code = report_error(st.error());
       return;
+    }
+    // With --operator: remembered for the session, and the handover recorded in this incident.
+    if (!g.op_name.empty()) {
+      Globals gg = g;
+      gg.incident = *open_id;
+      if (auto ws = open_workspace(gg); !ws) {
+        exit_code = report_error(ws.error());
+        return;
+      }
     }
     if (g.json)
       print_incident(info.value(), true);

@@ -1,5 +1,7 @@
 #include "app/gui/app_model.hpp"
 
+#include "forensics/case/session_operator.hpp"
+
 #include <sys/statvfs.h>
 
 #include <cstdio>
@@ -140,8 +142,11 @@ bool AppModel::set_operator(const chronology::Operator& op) {
       return false;
     }
   }
-  m_op = op;
+  m_op = {op.name, chronology::role_set(op.roles)};
   m_op_confirmed = true;
+  // The terminal's commands of this kit session use the same operator (session_operator.hpp). A
+  // case volume that cannot take the file only loses that convenience: every command still asks.
+  (void)save_session_operator(m_opt.case_root, m_op, m_clock->now());
   return true;
 }
 

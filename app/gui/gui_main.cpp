@@ -114,15 +114,11 @@ bool write_screenshot(GLFWwindow* w, const std::string& path, std::string& error
   return true;
 }
 
+// The roles were checked by the CLI (session_operator); an unknown code cannot get here.
 chronology::Operator parse_operator(const GuiOptions& opt) {
   chronology::Operator op;
   op.name = opt.operator_name;
-  std::stringstream ss(opt.roles);
-  std::string r;
-  while (std::getline(ss, r, ',')) {
-    r.erase(std::remove(r.begin(), r.end(), ' '), r.end());
-    if (!r.empty()) op.roles.push_back(r);
-  }
+  if (auto roles = chronology::parse_roles(opt.roles)) op.roles = std::move(roles.value());
   return op;
 }
 

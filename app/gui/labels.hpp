@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "forensics/chronology/entry.hpp"
+#include "forensics/chronology/operator.hpp"
 #include "forensics/i18n/catalogue.hpp"
 
 namespace shodo::gui {
@@ -45,8 +46,7 @@ inline constexpr std::array<const char*, 8> k_channel_keys = {"gui.channel.none"
                                                               "channel.paper",    "channel.other"};
 
 // Role codes of REQUIREMENTS §2.3, in table order; labels are "role.<code>".
-inline constexpr std::array<const char*, 11> k_role_codes = {"MGT", "ISM", "CSIRT", "SCR", "IT", "VEN",
-                                                             "STF", "CLN", "PR",    "LEG", "EXT"};
+using chronology::k_role_codes;  // forensics/chronology/operator.hpp
 inline constexpr std::array<const char*, 11> k_role_keys = {"role.MGT", "role.ISM", "role.CSIRT", "role.SCR",
                                                             "role.IT",  "role.VEN", "role.STF",   "role.CLN",
                                                             "role.PR",  "role.LEG", "role.EXT"};

@@ -115,16 +115,16 @@ void HomeScreen::draw_operator(UiContext& ctx) {
     for (std::size_t i = 0; i < k_role_codes.size(); ++i) {
       ImGui::TableNextColumn();
       char label[160];
-      std::snprintf(label, sizeof label, "%s %s", k_role_codes[i], tr(k_role_keys[i]));
+      std::snprintf(label, sizeof label, "%s %s", k_role_codes[i].data(), tr(k_role_keys[i]));
       ImGui::Checkbox(label, &m_roles[i]);
-      if (ctx.tags.enabled()) tag(ctx, (std::string("home.role.") + k_role_codes[i]).c_str());
+      if (ctx.tags.enabled()) tag(ctx, ("home.role." + std::string(k_role_codes[i])).c_str());
     }
     ImGui::EndTable();
   }
   chronology::Operator next;
   next.name = m_name;
   for (std::size_t i = 0; i < k_role_codes.size(); ++i)
-    if (m_roles[i]) next.roles.push_back(k_role_codes[i]);
+    if (m_roles[i]) next.roles.emplace_back(k_role_codes[i]);
   const bool same = ctx.model.operator_confirmed() && next.name == op.name && next.roles == op.roles;
   {
     DisabledScope off(m_name.empty() || same);

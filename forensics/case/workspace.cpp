@@ -11,16 +11,6 @@ namespace shodo {
 namespace fs = std::filesystem;
 using namespace chronology;
 
-namespace {
-
-std::string roles_text(const std::vector<std::string>& roles) {
-  std::string s;
-  for (const auto& r : roles) s += (s.empty() ? "" : ",") + r;
-  return s;
-}
-
-}  // namespace
-
 Result<std::unique_ptr<Workspace>> Workspace::open(const WorkspaceOptions& opt, OpenReport* report) {
   auto info = load_incident(opt.case_root, opt.incident_id);
   if (!info) return info.error();
@@ -79,7 +69,7 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const WorkspaceOptions& opt
   auto e = (*ws)->m_log->append_system(
       "incident_opened", "インシデント開始 / incident opened: " + info.incident_id + " " + info.title +
                              (info.training ? " [訓練 / TRAINING]" : "") + " — " + (info.facility.empty() ? "" : info.facility + " ") + "(" + info.profile +
-                             "), 操作者 / operator: " + opt.op.name + " [" + roles_text(opt.op.roles) + "]");
+                             "), 操作者 / operator: " + opt.op.name + " [" + roles_text(role_set(opt.op.roles)) + "]");
   if (!e) return e.error();
   return ws;
 }
@@ -98,9 +88,11 @@ Status Workspace::record_app_stop() {
   return ok_status();
 }
 
-Status Workspace::set_operator(const Operator& op) {
+Status Workspace::set_operator(const Operator& op_in) {
+  // Roles are a set: the same person with the same roles in another order is no change.
+  const Operator op{op_in.name, role_set(op_in.roles)};
   const Operator& cur = m_log->current_operator();
-  if (cur.name == op.name && cur.roles == op.roles) return ok_status();
+  if (same_operator(cur, op)) return ok_status();
   if (!is_valid_utf8(op.name))
     return make_error(ErrorCode::invalid_input, "操作者名が UTF-8 ではありません", "the operator name is not valid UTF-8");
   const std::string before = cur.name.empty() ? "—" : cur.name + " [" + roles_text(cur.roles) + "]";

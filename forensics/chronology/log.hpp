@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "forensics/chronology/entry.hpp"
+#include "forensics/chronology/operator.hpp"
 #include "forensics/chronology/time_reference.hpp"
 #include "forensics/chronology/verify.hpp"
 #include "forensics/core/clock.hpp"
@@ -43,11 +44,6 @@ class KitKey;
 }
 
 namespace shodo::chronology {
-
-struct Operator {
-  std::string name;
-  std::vector<std::string> roles;  // role codes (REQUIREMENTS §2.3), e.g. "SCR"
-};
 
 struct LogOptions {
   std::filesystem::path file;                  // <incident>/chronology/<device_id>.jsonl
@@ -89,7 +85,7 @@ class ChronologyLog {
   // Signs the current head and appends the checkpoint entry. Needs a key.
   Result<Entry> append_checkpoint();
 
-  void set_operator(Operator op) { m_operator = std::move(op); }
+  void set_operator(Operator op) { m_operator = {std::move(op.name), role_set(op.roles)}; }
   const Operator& current_operator() const { return m_operator; }
 
   // Reads the entries other processes appended since the last append or refresh (verified like

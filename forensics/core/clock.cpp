@@ -63,6 +63,10 @@ class FakeAdvancingClock final : public Clock {
     m_r.boottime_ns += k_ns_per_s;
     return r;
   }
+  std::string boot_id() const override {
+    std::lock_guard lock(m_mu);
+    return m_r.boot_id;
+  }
 
  private:
   mutable std::mutex m_mu;
@@ -70,6 +74,11 @@ class FakeAdvancingClock final : public Clock {
 };
 
 }  // namespace
+
+std::string SystemClock::boot_id() const {
+  static const std::string id = read_boot_id();
+  return id;
+}
 
 ClockReading SystemClock::now() const {
   static const std::string boot_id = read_boot_id();

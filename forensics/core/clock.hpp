@@ -18,12 +18,15 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual ClockReading now() const = 0;
+  // The boot this clock belongs to, without taking a reading (a fake clock does not advance).
+  virtual std::string boot_id() const { return now().boot_id; }
 };
 
 // The real host clocks.
 class SystemClock final : public Clock {
  public:
   ClockReading now() const override;
+  std::string boot_id() const override;
 };
 
 // A clock that returns what it is told (tests, golden cases). Not thread-safe.

@@ -3,13 +3,18 @@
 // check (medium_check_from_json) in the kit's cache; plus the dpkg status file the manifest is
 // compared with (read_dpkg_status). The medium is a USB stick that may have been damaged or
 // altered: that is what the self-check exists to detect, so reading it must never crash.
+// Also the operator remembered for the kit session (parse_session_operator, case/session_operator),
+// read by every command from the case volume.
 //
 // Contract checked on every input:
 //  * never crashes or throws: a bad manifest is invalid_input, a bad saved check invalid_input;
 //  * an accepted medium check survives to_json → medium_check_from_json unchanged;
-//  * an accepted manifest's medium_sums stays a relative path inside the medium.
+//  * an accepted manifest's medium_sums stays a relative path inside the medium;
+//  * an accepted session operator has a name and known roles as a set, and survives
+//    session_operator_json → parse_session_operator unchanged.
 #include <nlohmann/json.hpp>
 
+#include "forensics/case/session_operator.hpp"
 #include "forensics/core/result.hpp"
 #include "forensics/kit/selfcheck.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
@@ -49,6 +54,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                      again->files_total == check->files_total && again->files_ok == check->files_ok &&
                      again->bad_files == check->bad_files && again->checked_unix_s == check->checked_unix_s &&
                      again->reason == check->reason);
+  }
+
+  const auto session = parse_session_operator(text);
+  if (!session) {
+    SHODO_FUZZ_CHECK(session.error().code == ErrorCode::invalid_input && !session.error().ja.empty());
+  } else {
+    SHODO_FUZZ_CHECK(!session->op.name.empty() && !session->boot_id.empty() && session->set_utc_ns >= 0);
+    SHODO_FUZZ_CHECK(chronology::role_set(session->op.roles) == session->op.roles);
+    for (const auto& r : session->op.roles) SHODO_FUZZ_CHECK(chronology::is_role_code(r));
+    const auto again = parse_session_operator(session_operator_json(session.value()));
+    SHODO_FUZZ_CHECK(again.ok() && again->op.name == session->op.name && again->op.roles == session->op.roles &&
+                     again->boot_id == session->boot_id && again->set_utc_ns == session->set_utc_ns);
   }
 
   const auto status = kit::read_dpkg_status(file);
