@@ -1,15 +1,20 @@
 #include "app/cli/chrono_cmd.hpp"
 
+#include <unistd.h>
+
 #include <iostream>
 #include <memory>
 
 #include "app/cli/chrono_print.hpp"
 #include "app/cli/incident_cmd.hpp"
+#include "app/cli/prompt.hpp"
 #include "app/cli/session.hpp"
 #include "forensics/report/export.hpp"
 #include "forensics/chronology/view.hpp"
 #include "forensics/core/clock.hpp"
+#include "forensics/core/time_input.hpp"
 #include "forensics/i18n/catalogue.hpp"
+#include "forensics/i18n/substitute.hpp"
 
 namespace shodo::cli {
 namespace fs = std::filesystem;
@@ -59,8 +64,23 @@ void add_entry_options(CLI::App* c, EntryArgs& a, bool required) {
 
 Error bad_time(const std::string& t) {
   return make_error(ErrorCode::invalid_input,
-                    "時刻を読み取れません: 「" + t + "」。例: \"2026-11-24 07:30\"（JST）または 2026-11-24T07:30:00+09:00",
-                    "cannot read the time \"" + t + "\": e.g. \"2026-11-24 07:30\" (JST) or 2026-11-24T07:30:00+09:00");
+                    "時刻を読み取れません: 「" + t + "」。例: 08:45 や 08:45:30（今日）、\"2022/10/31 08:40\"、\"2022-10-31 08:40\"（JST）",
+                    "cannot read the time \"" + t + "\": e.g. 08:45 or 08:45:30 (today), \"2022/10/31 08:40\", \"2022-10-31 08:40\" (JST)");
+}
+
+// The best current time: corrected by the time checks when there are any.
+std::int64_t best_now_ns(const Workspace& ws) {
+  const ClockReading now = default_clock().now();
+  return ws.log().time_reference().correct(now).corrected_utc_ns.value_or(now.sys_utc_ns);
+}
+
+// A time typed by the operator, read as the GUI reads it (core/time_input.hpp).
+bool read_time(const Workspace& ws, const std::string& text, DayChoice choice, std::int64_t& out) {
+  if (parse_time(text, out)) return true;  // a full date and time needs no clock reading
+  const auto t = parse_jst_input(text, best_now_ns(ws), choice);
+  if (!t) return false;
+  out = *t;
+  return true;
 }
 
 // Applies the given options onto `e` (only those the user set, so correct can start from the target).
@@ -79,11 +99,11 @@ Status apply_entry_args(const EntryArgs& a, Entry& e, Workspace& ws) {
   for (const auto& r : a.refs) e.refs.push_back(r);
   if (!a.event_time.empty()) {
     EventTime t;
-    if (!parse_time(a.event_time, t.utc_ns)) return bad_time(a.event_time);
+    if (!read_time(ws, a.event_time, DayChoice::not_future, t.utc_ns)) return bad_time(a.event_time);
     t.precision = *precision_from(a.precision);
     if (!a.event_end.empty()) {
       std::int64_t end = 0;
-      if (!parse_time(a.event_end, end)) return bad_time(a.event_end);
+      if (!read_time(ws, a.event_end, DayChoice::not_future, end)) return bad_time(a.event_end);
       t.end_utc_ns = end;
       t.precision = Precision::range;
     }
@@ -331,12 +351,16 @@ void add_chrono_export(CLI::App* chrono, Globals& g, int& exit_code) {
   });
 }
 
-// `shodo chrono timecheck --reference …` (CHR-11).
+// `shodo chrono timecheck --source S --reference T [--at-enter]` (CHR-11). Nothing is assumed and
+// nothing unconfirmed is recorded (issue 11): the source is asked, --at-enter needs a terminal and
+// a real Enter, and an offset over 5 min (or about ±9 h) is recorded only when confirmed.
 void add_chrono_timecheck(CLI::App* chrono, Globals& g, int& exit_code) {
   struct TimeArgs {
-    std::string source = "117", reference, witness;
+    std::string source, reference, witness, reason;
     double uncertainty_s = -1;
     bool at_enter = false;
+    bool accept_large = false;
+    std::int64_t supersedes = 0;
   };
   auto ta = std::make_shared<TimeArgs>();
   auto* tc = chrono->add_subcommand("timecheck", tr("cli.chrono.timecheck"));
@@ -346,26 +370,58 @@ void add_chrono_timecheck(CLI::App* chrono, Globals& g, int& exit_code) {
   tc->add_option("--uncertainty", ta->uncertainty_s, tr("cli.opt.uncertainty"))->check(CLI::Range(0.0, 3600.0));
   tc->add_option("--witness", ta->witness, tr("cli.opt.witness"));
   tc->add_flag("--at-enter", ta->at_enter, tr("cli.opt.at_enter"));
+  tc->add_flag("--accept-large-offset", ta->accept_large, tr("cli.opt.accept_large_offset"));
+  tc->add_option("--supersedes", ta->supersedes, tr("cli.opt.supersedes"))->check(CLI::PositiveNumber);
+  tc->add_option("--reason", ta->reason, tr("cli.opt.supersede_reason"));
   tc->callback([&g, &exit_code, ta] {
     with_workspace(g, exit_code, true, [&](Workspace& ws) -> Status {
-      std::int64_t ref = 0;
-      if (!parse_time(ta->reference, ref)) return bad_time(ta->reference);
+      if (ta->source.empty())
+        return make_error(ErrorCode::invalid_input,
+                          "どの時計を見たか --source で指定してください: 117（時報）, radio_clock（電波時計）, gps, mobile（携帯電話）, wall_clock（壁掛け時計）",
+                          "say which clock you read with --source: 117 (time signal), radio_clock, gps, mobile (phone), wall_clock");
+      if (ta->supersedes && ta->reason.empty())
+        return make_error(ErrorCode::invalid_input, "置き換える理由を --reason で入力してください（例: 時刻の読み違い）",
+                          "say why the earlier check is replaced with --reason (e.g. misread the time)");
+      if (ta->at_enter && ::isatty(STDIN_FILENO) != 1)
+        return make_error(ErrorCode::invalid_input,
+                          "--at-enter は端末で Enter を押すときだけ使えます。記録していません。端末から実行するか、--at-enter なしで基準の時刻を入力してください",
+                          "--at-enter needs a terminal where Enter is pressed; nothing was recorded. Run it in a terminal, or give the reference time without --at-enter");
       ClockReading at = default_clock().now();
+      std::int64_t ref = 0;
+      if (!read_time(ws, ta->reference, DayChoice::nearest, ref)) return bad_time(ta->reference);
       if (ta->at_enter) {
         std::cerr << tr("cli.chrono.press_enter") << " " << format_jst_display(ref) << " JST\n";
         std::string line;
-        std::getline(std::cin, line);
+        if (!std::getline(std::cin, line))
+          return make_error(ErrorCode::invalid_input, "Enter が押される前に入力が終わりました。記録していません",
+                            "the input ended before Enter was pressed; nothing was recorded");
         at = default_clock().now();
+      }
+      const std::int64_t offset = ref - at.sys_utc_ns;
+      const OffsetConcern concern = offset_concern(offset);
+      if (concern != OffsetConcern::none && !ta->accept_large) {
+        const std::string off = format_offset_s(offset);
+        const bool rtc = concern == OffsetConcern::rtc_local_time;
+        std::cerr << (rtc ? i18n::fill(tr("timecheck.rtc_offset"), {{"offset", off}})
+                          : i18n::fill(tr("timecheck.large_offset"), {{"offset", off}}))
+                  << "\n";
+        if (!ask_yes_no(tr("cli.timecheck.record_anyway")))
+          return make_error(ErrorCode::invalid_input,
+                            "記録していません。基準の時刻を確かめてやり直してください。正しいときは --accept-large-offset を付けます",
+                            "nothing was recorded. Check the reference time and run it again; add --accept-large-offset when it is right");
       }
       double unc = ta->uncertainty_s;
       if (unc < 0) unc = ta->source == "wall_clock" ? 30 : ta->source == "mobile" ? 2 : 1;
-      auto e = ws.confirm_time(at, ref, static_cast<std::int64_t>(unc * 1e9), ta->source, ta->witness);
+      std::optional<Workspace::Supersede> replaces;
+      if (ta->supersedes) replaces = Workspace::Supersede{ta->supersedes, ta->reason};
+      auto e = ws.confirm_time(at, ref, static_cast<std::int64_t>(unc * 1e9), ta->source, ta->witness, replaces);
       if (!e) return e.error();
       print_appended(g, e.value());
       if (!g.json) {
         std::cout << e->content << "\n";
         if (TimeReference::looks_like_rtc_local_time(e->time_check->offset_ns))
           std::cout << tr("hint.rtc_local_time") << "\n";
+        std::cout << i18n::fill(tr("cli.timecheck.if_mistaken"), {{"seq", std::to_string(e->seq)}}) << "\n";
       }
       return ok_status();
     });

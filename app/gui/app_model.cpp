@@ -219,13 +219,14 @@ std::int64_t AppModel::display_now_ns() const {
 
 std::optional<Entry> AppModel::confirm_time(const ClockReading& at, std::int64_t reference_utc_ns,
                                             std::int64_t uncertainty_ns, const std::string& source,
-                                            const std::string& witness) {
+                                            const std::string& witness,
+                                            const std::optional<Workspace::Supersede>& replaces) {
   if (const char* why = append_blocker()) {
     push_error("gui.error.cannot_record",
                make_error(ErrorCode::invalid_input, i18n::tr(why, i18n::Lang::ja), i18n::tr(why, i18n::Lang::en)));
     return std::nullopt;
   }
-  auto r = m_ws->confirm_time(at, reference_utc_ns, uncertainty_ns, source, witness);
+  auto r = m_ws->confirm_time(at, reference_utc_ns, uncertainty_ns, source, witness, replaces);
   if (!r) {
     push_error(r.error().code == ErrorCode::invalid_input ? "gui.error.cannot_record" : "gui.error.not_saved",
                r.error());

@@ -142,7 +142,8 @@ class AppModel {
   // CHR-11: records the reference time check. Returns the stored entry, or nullopt (error queued).
   std::optional<chronology::Entry> confirm_time(const ClockReading& at, std::int64_t reference_utc_ns,
                                                 std::int64_t uncertainty_ns, const std::string& source,
-                                                const std::string& witness);
+                                                const std::string& witness,
+                                                const std::optional<Workspace::Supersede>& replaces = std::nullopt);
 
   // --- errors ---
   void push_error(std::string title_key, Error e);

@@ -8,7 +8,7 @@
 
 #include "app/gui/app_model.hpp"
 #include "app/gui/labels.hpp"
-#include "app/gui/time_input.hpp"
+#include "forensics/core/time_input.hpp"
 #include "app/gui/widgets.hpp"
 
 namespace shodo::gui {

@@ -105,8 +105,24 @@ Status Workspace::set_operator(const Operator& op_in) {
 
 Result<Entry> Workspace::confirm_time(const ClockReading& at, std::int64_t reference_utc_ns,
                                       std::int64_t uncertainty_ns, const std::string& source,
-                                      const std::string& witness) {
+                                      const std::string& witness, const std::optional<Supersede>& replaces) {
   Entry d = make_time_check_draft(at, reference_utc_ns, uncertainty_ns, source, witness);
+  if (replaces) {
+    const Entry* old = nullptr;
+    for (const auto& e : m_log->entries())
+      if (e.seq == replaces->seq) old = &e;
+    const std::string no = std::to_string(replaces->seq);
+    if (!old)
+      return make_error(ErrorCode::not_found, "No. " + no + " の記録はありません", "there is no entry No. " + no);
+    if (old->type != EntryType::time_check)
+      return make_error(ErrorCode::invalid_input, "No. " + no + " は時刻合わせ確認ではありません",
+                        "No. " + no + " is not a time check");
+    if (m_log->time_reference().superseded(old->entry_id))
+      return make_error(ErrorCode::invalid_input, "No. " + no + " の確認はすでに置き換えられています",
+                        "the check No. " + no + " was already replaced");
+    d.target_entry_id = old->entry_id;
+    d.reason = replaces->reason;
+  }
   const double off_s = static_cast<double>(d.time_check->offset_ns) / 1e9;
   char buf[160];
   std::snprintf(buf, sizeof buf, "%+.3f s (±%.1f s)", off_s, static_cast<double>(uncertainty_ns) / 1e9);
@@ -116,6 +132,9 @@ Result<Entry> Workspace::confirm_time(const ClockReading& at, std::int64_t refer
               " JST, 補正値 / offset " + buf;
   if (TimeReference::looks_like_rtc_local_time(d.time_check->offset_ns))
     d.content += " — ホストの時計が現地時刻の可能性 / RTC probably set to local time";
+  if (replaces)
+    d.content += " — No. " + std::to_string(replaces->seq) + " の確認を置き換え / replaces check No. " +
+                  std::to_string(replaces->seq) + ": " + replaces->reason;
   return m_log->append(std::move(d));
 }
 

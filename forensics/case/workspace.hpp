@@ -66,11 +66,19 @@ class Workspace {
   Status record_app_stop();
   // Changes the operator; writes "operator_changed" if it differs. Errors as append().
   Status set_operator(const chronology::Operator& op);
+  // A time check recorded by mistake (a misread reference) is superseded by the next one, which
+  // names it (its No.) and says why; the mistaken one stays in the record (issue 11).
+  struct Supersede {
+    std::int64_t seq = 0;
+    std::string reason;
+  };
   // CHR-11: the operator confirms that the reference `source` showed `reference_utc_ns` at the
   // moment `at` was read (e.g. the key press on the 117 tone). Returns the time_check entry.
+  // Errors: `replaces` that is not a time check of this log, or one already superseded.
   Result<chronology::Entry> confirm_time(const ClockReading& at, std::int64_t reference_utc_ns,
                                          std::int64_t uncertainty_ns, const std::string& source,
-                                         const std::string& witness = {});
+                                         const std::string& witness = {},
+                                         const std::optional<Supersede>& replaces = std::nullopt);
   // Attaches a file (copied into <incident>/attachments/, hashed). Returns the attachment record.
   Result<chronology::Attachment> import_attachment(const std::filesystem::path& file);
 

@@ -414,6 +414,8 @@ Status validate_draft(const Entry& d) {
       break;
     case EntryType::time_check:
       if (!d.time_check) return bad("時刻合わせの情報がありません", "time check data missing");
+      if (!d.target_entry_id.empty() && d.reason.empty())
+        return bad("前の確認を置き換える理由を入力してください", "say why the earlier check is replaced (reason)");
       break;
     case EntryType::checkpoint:
       if (!d.checkpoint) return bad("チェックポイント情報がありません", "checkpoint data missing");

@@ -19,7 +19,7 @@
 #include "app/gui/script_runner.hpp"
 #include "app/gui/synthetic_entries.hpp"
 #include "app/gui/screen_chronology.hpp"
-#include "app/gui/time_input.hpp"
+#include "forensics/core/time_input.hpp"
 #include "forensics/chronology/verify.hpp"
 #include "forensics/report/export.hpp"
 #include "forensics/integrity/digest.hpp"
@@ -425,8 +425,14 @@ TEST_CASE("the one-step reference time check records the offset measured at the 
   HeadlessGui gui(model);
   gui.app().show(Screen::home);
   REQUIRE(next_step(model) == NextStep::confirm_time);
+  // No reference is preselected (issue 11): the operator says which clock was read.
+  const std::string choose_117 = "wait_frames 2\nclick home.time.source\nwait_frames 2\nclick home.time.source.117\nwait_frames 2\n";
+  SECTION("without a source chosen, nothing can be recorded") {
+    run_script(gui, "wait_frames 2\nclick home.time.reference\ntype 08:40:05\nclick home.time.now\nwait_frames 2\n");
+    CHECK(model.workspace()->log().time_reference().latest() == nullptr);
+  }
   SECTION("117 says 08:40:05: the host is 5 s slow") {
-    run_script(gui, "wait_frames 2\nclick home.time.reference\ntype 08:40:05\nclick home.time.now\nwait_frames 2\n"
+    run_script(gui, choose_117 + "click home.time.reference\ntype 08:40:05\nclick home.time.now\nwait_frames 2\n"
                     "expect_no_error\n");
     const auto* c = model.workspace()->log().time_reference().latest();
     REQUIRE(c);
@@ -437,12 +443,36 @@ TEST_CASE("the one-step reference time check records the offset measured at the 
     CHECK(model.correction_now().quality == chronology::TimeQuality::ref_confirmed);
     CHECK(next_step(model) == NextStep::attach_mirror);
   }
-  SECTION("the wall shows 17:40: the RTC keeps local time (+9 h), and the hint says so") {
-    run_script(gui, "wait_frames 2\nclick home.time.reference\ntype 17:40:00\nclick home.time.now\nwait_frames 2\n");
+  SECTION("the wall shows 17:40: the RTC keeps local time (+9 h); recorded only after 'record it'") {
+    run_script(gui, choose_117 + "click home.time.reference\ntype 17:40:00\nclick home.time.now\nwait_frames 2\n");
+    CHECK(model.workspace()->log().time_reference().latest() == nullptr);  // asked first
+    run_script(gui, "expect_tag home.time.record_anyway\nclick home.time.record_anyway\nwait_frames 2\n");
     const auto* c = model.workspace()->log().time_reference().latest();
     REQUIRE(c);
     CHECK(c->offset_ns == 9 * 3600 * k_s);
     CHECK(chronology::TimeReference::looks_like_rtc_local_time(c->offset_ns));
+  }
+  SECTION("a misread hour is not recorded when the operator tries again") {
+    run_script(gui, choose_117 + "click home.time.reference\ntype 09:40:00\nclick home.time.now\nwait_frames 2\n"
+                                 "click home.time.try_again\nwait_frames 2\n");
+    CHECK(model.workspace()->log().time_reference().latest() == nullptr);
+    CHECK(model.entries().back().type != chronology::EntryType::time_check);
+  }
+  SECTION("a check recorded by mistake is replaced by the next one, which says why") {
+    run_script(gui, choose_117 + "click home.time.reference\ntype 09:40:00\nclick home.time.now\nwait_frames 2\n"
+                                 "click home.time.record_anyway\nwait_frames 2\n");
+    const auto* wrong = model.workspace()->log().time_reference().latest();
+    REQUIRE(wrong);
+    const std::string wrong_id = wrong->entry_id;
+    run_script(gui, "click home.time.replace_last\nwait_frames 2\nclick home.time.replace_reason\ntype 時の読み違い\n"
+                    "click home.time.reference\ntype 08:40:03\nclick home.time.now\nwait_frames 2\nexpect_no_error\n");
+    const auto& tref = model.workspace()->log().time_reference();
+    CHECK(tref.superseded(wrong_id));
+    REQUIRE(tref.latest());
+    CHECK(tref.latest()->offset_ns == 3 * k_s);
+    const auto& e = model.entries().back();
+    CHECK(e.target_entry_id == wrong_id);
+    CHECK(e.reason == "時の読み違い");
   }
 }
 
