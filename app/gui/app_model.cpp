@@ -1,5 +1,6 @@
 #include "app/gui/app_model.hpp"
 
+#include "forensics/case/kit_settings.hpp"
 #include "forensics/case/session_operator.hpp"
 
 #include <sys/statvfs.h>
@@ -102,6 +103,8 @@ bool AppModel::create_incident(const IncidentInfo& info) {
   m_ws = std::move(ws.value());
   m_refresh_failed = false;
   if (auto st = m_ws->record_app_start(); !st) push_error("gui.error.create_incident", st.error());
+  // The next incident's number is proposed from the facility remembered here (issue 11).
+  if (auto st = remember_facility(m_opt.case_root, info, false); !st) push_error("gui.error.create_incident", st.error());
   ++m_generation;
   m_synthetic.reset();
   refresh_incidents();

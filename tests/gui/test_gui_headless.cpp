@@ -19,6 +19,7 @@
 #include "app/gui/script_runner.hpp"
 #include "app/gui/synthetic_entries.hpp"
 #include "app/gui/screen_chronology.hpp"
+#include "forensics/case/kit_settings.hpp"
 #include "forensics/core/time_input.hpp"
 #include "forensics/chronology/verify.hpp"
 #include "forensics/report/export.hpp"
@@ -413,6 +414,27 @@ TEST_CASE("keys the input method consumed do not reach the widgets (GLFW 3.3 rep
     CHECK_FALSE(f.composing());
     CHECK(f.on_key(k_key_enter, press, ctrl));
   }
+}
+
+TEST_CASE("a new incident takes the proposed number with Enter: the kit's facility code, today, the next NN", "[gui][script]") {
+  // Issue 11: nothing to invent at 08:40. The kit remembers OGMC; OGMC-20221031-01 exists.
+  SHODO_TEST_DIR(dir);
+  FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+  REQUIRE(save_kit_settings(dir.path(), KitSettings{"OGMC", "大阪総合医療センター", "hospital"}).ok());
+  AppModel model(model_options(dir.path(), &clock));
+  REQUIRE(model.set_operator({"山田 花子", {"SCR"}}));
+  IncidentInfo first = incident();
+  first.incident_id = "OGMC-20221031-01";
+  REQUIRE(model.create_incident(first));
+  HeadlessGui gui(model);
+  gui.app().show(Screen::home);
+  // The form opens with the number filled in and the typing in the title; Enter creates.
+  run_script(gui, "wait_frames 2\nclick home.new_incident\nwait_frames 2\ntype 二件目\nkey enter\nwait_frames 2\n"
+                  "expect_no_error\n");
+  REQUIRE(model.workspace());
+  CHECK(model.workspace()->incident().incident_id == "OGMC-20221031-02");
+  CHECK(model.workspace()->incident().title == "二件目");
+  CHECK(model.workspace()->incident().facility == "大阪総合医療センター");
 }
 
 TEST_CASE("the one-step reference time check records the offset measured at the press", "[gui][script]") {
