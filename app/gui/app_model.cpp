@@ -49,6 +49,24 @@ WorkspaceOptions AppModel::workspace_options(const std::string& incident_id) con
   return o;
 }
 
+bool AppModel::continue_after_damage() {
+  if (!m_read_only) return false;
+  if (!m_op_confirmed || m_op.name.empty()) {
+    push_error("gui.error.open_incident",
+               make_error(ErrorCode::invalid_input, "先にホーム画面で操作者（あなたの名前）を入力してください",
+                          "enter the operator (your name) on Home first"));
+    return false;
+  }
+  const std::string id = m_read_only->doc.incident.incident_id;
+  auto ws = Workspace::continue_after_damage(workspace_options(id));
+  if (!ws) {
+    push_error("gui.error.open_incident", ws.error());
+    return false;
+  }
+  ws->reset();  // opened again below, the usual way (app_start recorded)
+  return open_incident(id);
+}
+
 bool AppModel::open_incident(const std::string& incident_id) {
   release_workspace();  // one writer per log: the old session ends (app_stop) before the new one
   m_read_only.reset();

@@ -110,7 +110,11 @@ void HomeScreen::draw_operator(UiContext& ctx) {
   ImGui::TextUnformatted(tr("gui.home.name"));
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
-  ImGui::InputTextWithHint("##op_name", tr("gui.home.name_hint"), &m_name);
+  // The first field of Home: the focus lands here when the screen opens (issue 11); Enter sets
+  // the operator (the roles are ticked with Tab and Space first, or afterwards).
+  if (ctx.screen_entered) ImGui::SetKeyboardFocusHere();
+  const bool name_enter =
+      ImGui::InputTextWithHint("##op_name", tr("gui.home.name_hint"), &m_name, ImGuiInputTextFlags_EnterReturnsTrue);
   tag(ctx, "home.operator.name");
   ImGui::TextDisabled("%s", tr("gui.home.roles"));
   if (ImGui::BeginTable("roles", 2, ImGuiTableFlags_SizingStretchSame)) {
@@ -130,7 +134,7 @@ void HomeScreen::draw_operator(UiContext& ctx) {
   const bool same = ctx.model.operator_confirmed() && next.name == op.name && next.roles == op.roles;
   {
     DisabledScope off(m_name.empty() || same);
-    if (ImGui::Button(tr("gui.home.set_operator"))) ctx.model.set_operator(next);
+    if (ImGui::Button(tr("gui.home.set_operator")) || (name_enter && !m_name.empty() && !same)) ctx.model.set_operator(next);
     tag(ctx, "home.operator.set");
   }
   ImGui::SameLine();

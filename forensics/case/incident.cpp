@@ -75,9 +75,7 @@ Status create_incident(const fs::path& case_root, const IncidentInfo& info) {
                       "the title or facility name is not valid UTF-8");
   if (info.title.empty())
     return make_error(ErrorCode::invalid_input, "件名を入力してください", "enter a title for the incident");
-  if (info.profile != "hospital" && info.profile != "clinic")
-    return make_error(ErrorCode::invalid_input, "種別は hospital（病院）か clinic（診療所）です",
-                      "profile must be hospital or clinic");
+  if (auto st = check_profile(info.profile); !st) return st;
   const fs::path dir = incident_dir(case_root, info.incident_id);
   std::error_code ec;
   if (fs::exists(dir / "incident.json", ec))

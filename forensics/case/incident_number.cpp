@@ -66,6 +66,12 @@ Status check_facility_code(const std::string& code) {
                     "the facility code \"" + code + "\" is not valid: 1–16 letters or digits (e.g. OGMC)");
 }
 
+Status check_profile(const std::string& profile) {
+  if (profile == "hospital" || profile == "clinic") return ok_status();
+  return make_error(ErrorCode::invalid_input, "種別は hospital（病院）か clinic（診療所）です",
+                    "profile must be hospital or clinic");
+}
+
 Status check_incident_id(const std::string& id) {
   const std::string q_ja = "インシデント番号「" + id + "」の", q_en = "in the incident number \"" + id + "\", ";
   switch (incident_id_problem(id)) {

@@ -21,6 +21,9 @@ Status check_incident_id(const std::string& id);
 // A facility code on its own: 1–16 ASCII letters or digits. ok or invalid_input.
 Status check_facility_code(const std::string& code);
 
+// The facility's kind: "hospital" (病院) or "clinic" (診療所). Error: invalid_input.
+Status check_profile(const std::string& profile);
+
 // One line for the screens and the CLI: what a 病院コード is.
 const char* facility_code_explained_ja();
 const char* facility_code_explained_en();

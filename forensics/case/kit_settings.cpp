@@ -25,9 +25,7 @@ Error bad(const std::string& what) {
 Status check(const KitSettings& s) {
   if (!s.facility_code.empty())
     if (auto st = check_facility_code(s.facility_code); !st) return st;
-  if (s.profile != "hospital" && s.profile != "clinic")
-    return make_error(ErrorCode::invalid_input, "種別は hospital（病院）か clinic（診療所）です",
-                      "profile must be hospital or clinic");
+  if (auto st = check_profile(s.profile); !st) return st;
   if (!is_valid_utf8(s.facility_name))
     return make_error(ErrorCode::invalid_input, "施設名が UTF-8 ではありません", "the facility name is not valid UTF-8");
   return ok_status();
