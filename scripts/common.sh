@@ -6,13 +6,14 @@ SHODO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Build and run dependencies (DESIGN.md "Dependencies").
 SHODO_BUILD_PKGS="g++ cmake ninja-build pkg-config git libssl-dev nlohmann-json3-dev libcli11-dev
  libfmt-dev libcairo2-dev libpango1.0-dev libimgui-dev libglfw3-dev libgl-dev libstb-dev
- fonts-noto-cjk libgl1-mesa-dri libewf-dev libblkid-dev libqrencode-dev hdparm smartmontools"
+ fonts-noto-cjk libgl1-mesa-dri libewf-dev libblkid-dev libqrencode-dev libcups2-dev hdparm smartmontools"
 # Test-only tools: the other side's tools, a headless X server, and what the tests' fixtures run
-# (mkfs.vfat, mkfs.ext4/debugfs, sfdisk, losetup, pgrep, python3, the openssl CLI). Every one is listed even when a
-# Debian base usually has it: scripts/clean-room.sh runs the tests on debootstrap's minbase.
+# (mkfs.vfat, mkfs.ext4/debugfs, sfdisk, losetup, pgrep, python3, the openssl CLI, a private
+# cupsd with lpadmin for the print test). Every one is listed even when a Debian base usually has
+# it: scripts/clean-room.sh runs the tests on debootstrap's minbase.
 SHODO_TEST_PKGS="catch2 xvfb xauth poppler-utils fuse3 libfuse3-dev x11-apps imagemagick xxd time
  fcitx5 fcitx5-mozc xdotool ewf-tools libxml2-utils hashdeep dc3dd dcfldd
- dosfstools e2fsprogs fdisk mount util-linux procps python3 openssl
+ dosfstools e2fsprogs fdisk mount util-linux procps python3 openssl cups-daemon cups-client
  clang libclang-rt-14-dev"
 
 # Live-image build (build-usb.sh) and its smoke test (tests/image/smoke.sh): debootstrap, squashfs,

@@ -1,15 +1,18 @@
 #include "app/cli/chrono_print.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "app/cli/incident_cmd.hpp"
+#include "app/cli/term_text.hpp"
 #include "forensics/case/incident.hpp"
 #include "forensics/chronology/verify.hpp"
 #include "forensics/chronology/view.hpp"
 #include "forensics/core/clock.hpp"
 #include "forensics/i18n/catalogue.hpp"
+#include "forensics/i18n/substitute.hpp"
 #include "forensics/integrity/digest.hpp"
 
 namespace shodo::cli {
@@ -32,45 +35,159 @@ std::string one_line(std::string s) {
 }
 }  // namespace
 
-void print_entries(const std::vector<Entry>& entries, bool open_only, bool json, bool show_device) {
+namespace {
+
+// System rows are the kit's own bookkeeping (start, stop, export, checkpoint, operator change …).
+// A time check is a system entry too, but a person made it: it stays in front.
+bool is_system_row(const Entry& e) {
+  return (e.category == Category::system && e.type != EntryType::time_check) || e.type == EntryType::checkpoint;
+}
+
+std::string label(const std::string& prefix, std::string_view name) { return tr(prefix + "." + std::string(name)); }
+
+// Every field on one line (--wide), as the list printed before issue 11.
+void print_wide(const ChronologyView& view, const EntryState& s, bool show_device) {
+  const Entry& e = *s.entry;
+  const Entry& cur = *s.current;
+  std::string to;
+  for (const auto& t : cur.to) to += (to.empty() ? "" : "、") + t;
+  std::cout << (show_device ? e.device_id + "#" : std::string("No.")) << e.seq << "  " << format_entry_time(e) << "  ["
+            << label("category", to_string(cur.category)) << "]";
+  if (e.type != EntryType::normal) std::cout << " <" << label("entry_type", to_string(e.type)) << ">";
+  if (!e.target_entry_id.empty())
+    if (const EntryState* t = view.find(e.target_entry_id))
+      std::cout << " " << tr("cli.label.target") << " No. " << t->entry->seq;
+  if (!cur.from.empty() || !to.empty()) std::cout << "  " << cur.from << " → " << to;
+  std::cout << "  " << one_line(cur.content);
+  if (!cur.action.empty()) std::cout << "  / " << tr("cli.label.action") << ": " << one_line(cur.action);
+  if (!cur.assignee.empty()) std::cout << "  / " << tr("cli.label.assignee") << ": " << cur.assignee;
+  if (s.current_status != ItemStatus::none) std::cout << "  [" << label("status", to_string(s.current_status)) << "]";
+  if (e.event_time)
+    std::cout << "  (" << tr("cli.label.event_time") << " " << format_jst_display(e.event_time->utc_ns) << " "
+              << label("precision", to_string(e.event_time->precision)) << ")";
+  if (e.source == SourceKind::paper) std::cout << "  (" << tr("source.paper") << " " << e.paper_sheet << "-" << e.paper_line << ")";
+  if (!e.reason.empty()) std::cout << "  (" << tr("cli.label.reason") << ": " << e.reason << ")";
+  if (s.superseded) std::cout << "  → " << tr("entry_type.correction") << " No. " << s.superseded_by_seq;
+  if (s.voided) std::cout << "  → " << tr("entry_type.void") << " (" << s.void_reason << ")";
+  std::cout << "  — " << e.author << "\n";
+  if (s.superseded && s.current != s.entry) std::cout << "      " << tr("cli.label.original") << ": " << one_line(e.content) << "\n";
+}
+
+// The content cell of the table: what the row says, with what happened to it in front.
+std::string content_text(const ChronologyView& view, const EntryState& s) {
+  const Entry& e = *s.entry;
+  std::string out;
+  if (s.voided) out += "[" + label("entry_type", "void") + "] ";
+  if (s.superseded) out += "[" + std::string(tr("cli.list.corrected_by")) + std::to_string(s.superseded_by_seq) + "] ";
+  if (s.replaced_by_seq) out += "[" + std::string(tr("cli.list.replaced_by")) + std::to_string(s.replaced_by_seq) + "] ";
+  if (ChronologyView::is_modifier(e) || (e.type == EntryType::time_check && !e.target_entry_id.empty())) {
+    std::string target = "?";
+    if (const EntryState* t = view.find(e.target_entry_id)) target = std::to_string(t->entry->seq);
+    out += label("entry_type", to_string(e.type)) + " No." + target + ": ";
+    if (e.type == EntryType::void_entry) return out + one_line(e.reason);
+    if (e.type == EntryType::status_change) return out + "→ " + label("status", to_string(e.status));
+  }
+  out += one_line(s.current->content);
+  if (!s.current->action.empty()) out += " / " + std::string(tr("cli.label.action")) + ": " + one_line(s.current->action);
+  return out;
+}
+
+std::string from_to(const Entry& cur) {
+  std::string to;
+  for (const auto& t : cur.to) to += (to.empty() ? "" : "、") + t;
+  if (cur.from.empty() && to.empty()) return {};
+  return cur.from + "→" + to;
+}
+
+}  // namespace
+
+void print_entries(const std::vector<Entry>& entries, const ListOptions& opt) {
   ChronologyView view(entries);
+  std::vector<const EntryState*> rows;
   for (const auto& s : view.states()) {
     const Entry& e = *s.entry;
     const bool open = s.current_status == ItemStatus::open || s.current_status == ItemStatus::in_progress;
-    if (open_only && (!open || s.voided || ChronologyView::is_modifier(e))) continue;
-    if (json) {
-      nlohmann::json j = to_json(e);
-      j["view"] = {{"superseded", s.superseded}, {"voided", s.voided}, {"current_status", to_string(s.current_status)}};
+    if (opt.open_only && (!open || s.voided || ChronologyView::is_modifier(e))) continue;
+    rows.push_back(&s);
+  }
+  if (opt.json) {
+    for (const EntryState* s : rows) {
+      nlohmann::json j = to_json(*s->entry);
+      j["view"] = {{"superseded", s->superseded}, {"voided", s->voided}, {"current_status", to_string(s->current_status)}};
       std::cout << j.dump() << "\n";
+    }
+    return;
+  }
+  if (opt.wide) {
+    for (const EntryState* s : rows)
+      if (opt.all || !is_system_row(*s->entry)) print_wide(view, *s, opt.show_device);
+    return;
+  }
+  // Column widths from what will be shown.
+  int w_no = display_width(tr("cli.list.col.no")), w_cat = display_width(tr("cli.list.col.category")),
+      w_st = 0, w_ft = display_width(tr("cli.list.col.from_to"));
+  for (const EntryState* s : rows) {
+    if (!opt.all && is_system_row(*s->entry)) continue;
+    const Entry& e = *s->entry;
+    w_no = std::max(w_no, display_width((opt.show_device ? e.device_id + "#" : std::string()) + std::to_string(e.seq)));
+    w_cat = std::max(w_cat, display_width(label("category", to_string(s->current->category))));
+    if (s->current_status != ItemStatus::none) w_st = std::max(w_st, display_width(label("status", to_string(s->current_status))));
+    w_ft = std::max(w_ft, display_width(from_to(*s->current)));
+  }
+  if (w_st) w_st = std::max(w_st, display_width(tr("cli.list.col.status")));
+  const int w_time = 9;  // "08:40:00" and the mark of an uncorrected time
+  const int fixed = w_no + 2 + w_time + 2 + w_cat + 2 + (w_st ? w_st + 2 : 0);
+  const int rest = std::max(24, opt.columns - fixed - 2);
+  w_ft = std::min(w_ft, std::max(12, rest * 2 / 5));
+  const int w_content = std::max(10, rest - w_ft);
+  auto line = [&](const std::string& no, const std::string& time, const std::string& cat, const std::string& ft,
+                  const std::string& content, const std::string& st, bool* cut) {
+    std::string l = cell(no, w_no, true) + "  " + cell(time, w_time) + "  " + cell(cat, w_cat) + "  " +
+                    cell(ft, w_ft, false, cut) + "  ";
+    l += w_st ? cell(content, w_content, false, cut) + "  " + st : fit(content, w_content, cut);
+    while (!l.empty() && l.back() == ' ') l.pop_back();
+    std::cout << l << "\n";
+  };
+  if (rows.empty()) {
+    std::cout << tr("cli.list.none") << "\n";
+    return;
+  }
+  line(tr("cli.list.col.no"), tr("cli.list.col.time"), tr("cli.list.col.category"), tr("cli.list.col.from_to"),
+       tr("cli.list.col.content"), w_st ? tr("cli.list.col.status") : "", nullptr);
+  std::string day;
+  bool cut = false, uncorrected = false;
+  std::size_t folded = 0;
+  auto flush_folded = [&] {
+    if (folded == 0) return;
+    std::cout << std::string(static_cast<std::size_t>(w_no + 2), ' ')
+              << i18n::fill(tr("cli.list.folded"), {{"n", std::to_string(folded)}}) << "\n";
+    folded = 0;
+  };
+  for (const EntryState* s : rows) {
+    const Entry& e = *s->entry;
+    if (!opt.all && is_system_row(e)) {
+      ++folded;
       continue;
     }
-    const Entry& cur = *s.current;
-    std::string to;
-    for (const auto& t : cur.to) to += (to.empty() ? "" : "、") + t;
-    std::cout << (show_device ? e.device_id + "#" : std::string("No.")) << e.seq << "  " << format_entry_time(e) << "  ["
-              << tr("category." + std::string(to_string(cur.category))) << "]";
-    if (e.type != EntryType::normal) std::cout << " <" << tr("entry_type." + std::string(to_string(e.type))) << ">";
-    if (!e.target_entry_id.empty())
-      if (const EntryState* t = view.find(e.target_entry_id))
-        std::cout << " " << tr("cli.label.target") << " No. " << t->entry->seq;
-    if (!cur.from.empty() || !to.empty()) std::cout << "  " << cur.from << " → " << to;
-    std::cout << "  " << one_line(cur.content);
-    if (!cur.action.empty()) std::cout << "  / " << tr("cli.label.action") << ": " << one_line(cur.action);
-    if (!cur.assignee.empty()) std::cout << "  / " << tr("cli.label.assignee") << ": " << cur.assignee;
-    if (s.current_status != ItemStatus::none)
-      std::cout << "  [" << tr("status." + std::string(to_string(s.current_status))) << "]";
-    if (e.event_time)
-      std::cout << "  (" << tr("cli.label.event_time") << " " << format_jst_display(e.event_time->utc_ns) << " "
-                << tr("precision." + std::string(to_string(e.event_time->precision))) << ")";
-    if (e.source == SourceKind::paper)
-      std::cout << "  (" << tr("source.paper") << " " << e.paper_sheet << "-" << e.paper_line << ")";
-    if (!e.reason.empty()) std::cout << "  (" << tr("cli.label.reason") << ": " << e.reason << ")";
-    if (s.superseded) std::cout << "  → " << tr("entry_type.correction") << " No. " << s.superseded_by_seq;
-    if (s.voided) std::cout << "  → " << tr("entry_type.void") << " (" << s.void_reason << ")";
-    std::cout << "  — " << e.author << "\n";
-    if (s.superseded && s.current != s.entry)
-      std::cout << "      " << tr("cli.label.original") << ": " << one_line(e.content) << "\n";
+    flush_folded();
+    const std::string when = format_jst_display(e.display_utc_ns());  // "YYYY-MM-DD HH:MM:SS"
+    if (when.substr(0, 10) != day) {
+      day = when.substr(0, 10);
+      std::cout << "── " << day << " JST ──\n";
+    }
+    const bool unconfirmed = e.time_quality != TimeQuality::ref_confirmed && e.time_quality != TimeQuality::ref_interpolated;
+    uncorrected = uncorrected || unconfirmed;
+    // A void or a status change acts on another row: its own category, sender and status say
+    // nothing, so only the content column (what it did to which No.) is filled.
+    const bool act = e.type == EntryType::void_entry || e.type == EntryType::status_change;
+    const bool item = !ChronologyView::is_modifier(e) && !s->voided && s->current_status != ItemStatus::none;
+    line((opt.show_device ? e.device_id + "#" : std::string()) + std::to_string(e.seq), when.substr(11) + (unconfirmed ? "*" : ""),
+         act ? std::string() : label("category", to_string(s->current->category)), act ? std::string() : from_to(*s->current),
+         content_text(view, *s), item ? label("status", to_string(s->current_status)) : std::string(), &cut);
   }
+  flush_folded();
+  if (uncorrected) std::cout << tr("cli.list.legend_uncorrected") << "\n";
+  if (cut) std::cout << tr("cli.list.legend_cut") << "\n";
 }
 
 namespace {

@@ -1,7 +1,9 @@
 #include "app/cli/cli.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <regex>
 
 #include <CLI/CLI.hpp>
 
@@ -11,6 +13,7 @@
 #include "app/cli/evidence_cmd.hpp"
 #include "app/cli/incident_cmd.hpp"
 #include "app/cli/operator_cmd.hpp"
+#include "app/cli/print_cmd.hpp"
 #include "app/cli/session.hpp"
 #include "app/cli/kit_cmd.hpp"
 #include "forensics/case/incident.hpp"
@@ -72,6 +75,124 @@ void add_gui_options(CLI::App& app, GuiOptions& gui) {
 }
 #endif
 
+// The deepest subcommand the parser got into (e.g. `chrono` for `shodo chrono lsit`).
+const CLI::App* deepest(const CLI::App& app) {
+  const CLI::App* cur = &app;
+  for (bool deeper = true; deeper;) {
+    deeper = false;
+    for (const CLI::App* sub : cur->get_subcommands([](const CLI::App* a) { return a->parsed() > 0; })) {
+      cur = sub;
+      deeper = true;
+      break;
+    }
+  }
+  return cur;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> d(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) d[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t prev = d[0];
+    d[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cur = d[j];
+      d[j] = std::min({d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      prev = cur;
+    }
+  }
+  return d[b.size()];
+}
+
+// CLI11's own messages ("--from is required", "Could not convert: …", "The following argument was
+// not expected: lsit", "A subcommand is required") in Japanese and English like every other
+// message (issue 11). A word where a subcommand belongs is called an unknown command, with the
+// nearest one suggested. The command whose help to read is named.
+Error usage_error(const CLI::ParseError& e, const CLI::App& app) {
+  const CLI::App* at = deepest(app);
+  std::string path;
+  for (const CLI::App* a = at; a && a->get_parent(); a = a->get_parent()) path = " " + a->get_name() + path;
+  const std::string help = "shodo" + path + " --help";
+  std::vector<std::string> subs;
+  for (const CLI::App* sub : at->get_subcommands({})) subs.push_back(sub->get_name());
+  const std::string what = e.what();
+  const std::string name = e.get_name();
+  auto after = [&](const std::string& marker) {
+    const auto p = what.find(marker);
+    std::string v = p == std::string::npos ? std::string() : what.substr(p + marker.size());
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\n')) v.pop_back();
+    return v;
+  };
+  auto list = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out;
+  };
+  std::string ja, en;
+  // A mistyped command: CLI11 says "not expected" or, where a command is required, "A subcommand
+  // is required" with the word left over.
+  std::string word;
+  if (name == "ExtrasError" && !subs.empty()) {
+    word = after(": ");
+    if (const auto sp = word.find(' '); sp != std::string::npos) word.resize(sp);
+  } else if (name == "RequiredError" && what.find("subcommand") != std::string::npos) {
+    // The word falls through to a parent that takes no positional argument either.
+    for (const CLI::App* a = at; a && word.empty(); a = a->get_parent())
+      if (!a->remaining().empty()) word = a->remaining().front();
+  }
+  if (!word.empty() && !subs.empty()) {
+    std::string best;
+    std::size_t best_d = 3;  // suggest only a near miss
+    for (const auto& s : subs)
+      if (const std::size_t d = edit_distance(word, s); d < best_d) best = s, best_d = d;
+    ja = "不明なコマンドです: 「" + word + "」。";
+    en = "unknown command \"" + word + "\". ";
+    if (!best.empty()) {
+      ja += "もしかして「" + best + "」ですか？ ";
+      en += "Did you mean \"" + best + "\"? ";
+    }
+    ja += "使えるもの: " + list(subs);
+    en += "The commands are: " + list(subs);
+  } else if (name == "RequiredError" && what.find("subcommand") != std::string::npos) {
+    ja = "コマンドを続けて指定してください: " + list(subs);
+    en = "a command must follow: " + list(subs);
+  } else if (name == "RequiredError") {
+    std::string opt = what.substr(0, what.find(' '));
+    ja = opt + " を指定してください";
+    en = opt + " is required";
+  } else if (name == "ConversionError") {
+    ja = "値を読み取れません（" + after("Could not convert: ") + "）。数や時刻の書き方を確かめてください";
+    en = "cannot read the value (" + after("Could not convert: ") + "); check how the number or time is written";
+  } else if (name == "ValidationError") {
+    // CLI11's own checks: "--sheets: Value abc not in range 1 to 500", "--lang: fr not in {ja,en}".
+    static const std::regex range(R"(^(\S+): Value (.*) not in range (\S+) to (\S+))");
+    static const std::regex member(R"(^(\S+): (.*) not in \{(.*)\})");
+    std::smatch m;
+    if (std::regex_search(what, m, range)) {
+      ja = m[1].str() + " の値「" + m[2].str() + "」は " + m[3].str() + "〜" + m[4].str() + " の範囲にありません";
+      en = m[1].str() + ": the value \"" + m[2].str() + "\" is not in " + m[3].str() + " to " + m[4].str();
+    } else if (std::regex_search(what, m, member)) {
+      ja = m[1].str() + " に「" + m[2].str() + "」は使えません。使えるもの: " + m[3].str();
+      en = m[1].str() + ": \"" + m[2].str() + "\" is not one of " + m[3].str();
+    } else {
+      ja = "値が正しくありません: " + what;
+      en = "the value is not valid: " + what;
+    }
+  } else if (name == "ExtrasError") {
+    ja = "余分な引数があります: " + after(": ") + "（値に空白があるときは \"…\" で囲みます）";
+    en = "unexpected argument(s): " + after(": ") + " (quote a value that contains spaces: \"…\")";
+  } else if (name == "ArgumentMismatch") {
+    ja = "引数の数が合いません: " + what;
+    en = "wrong number of values: " + what;
+  } else {
+    ja = std::string("使い方が正しくありません（") + what + "）";
+    en = "invalid usage (" + what + ")";
+  }
+  ja += "。使い方: " + help;
+  en += ". Usage: " + help;
+  return make_error(ErrorCode::invalid_input, ja, en);
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -100,6 +221,7 @@ int run(int argc, char** argv) {
   add_kit_commands(app, g, exit_code);
   add_devices_commands(app, g, exit_code);
   add_acquire_commands(app, g, exit_code);
+  add_print_commands(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -109,9 +231,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "shodo: " << tr("cli.error") << ": " << tr("cli.usage_error") << " (" << e.what() << ")\n"
-              << tr("cli.usage_hint") << "\n";
-    return 2;
+    return report_error(usage_error(e, app));
   }
   if (!app.get_subcommands().empty()) return exit_code;
   const char* display = std::getenv("DISPLAY");

@@ -3,6 +3,8 @@
 #include <iostream>
 
 #include "app/cli/session.hpp"
+#include "forensics/case/incident_number.hpp"
+#include "forensics/case/kit_settings.hpp"
 #include "forensics/case/workspace.hpp"
 #include "forensics/core/atomic_file.hpp"
 #include "forensics/core/clock.hpp"
@@ -47,48 +49,101 @@ void print_incident(const IncidentInfo& i, bool json) {
             << i.created_by << ", " << i.created_kit << ")\n";
 }
 
-// `shodo incident new`: creates the incident and makes it current.
+// The facility code to number a new incident with: --facility-code, else the kit's settings.
+// Errors: none set anywhere (the message says what a 病院コード is and how to give it once).
+Result<std::string> facility_code_for(const std::string& given, const KitSettings& settings) {
+  const std::string code = given.empty() ? settings.facility_code : given;
+  if (code.empty())
+    return make_error(ErrorCode::invalid_input,
+                      std::string("病院コードがまだ設定されていません。--facility-code で一度指定してください（例 --facility-code OGMC。以後はキットが覚えます）。") +
+                          facility_code_explained_ja(),
+                      std::string("no facility code is set yet: give it once with --facility-code (e.g. --facility-code OGMC; the kit "
+                                  "remembers it). ") +
+                          facility_code_explained_en());
+  if (auto st = check_facility_code(code); !st) return st.error();
+  return code;
+}
+
+// `shodo incident new`: creates the incident and makes it current. Without --id it takes the
+// proposed next free number (issue 11); the facility code, name and profile come from the kit's
+// settings when not given, and are remembered there the first time.
 void add_incident_new(CLI::App* inc, Globals& g, int& exit_code) {
   struct NewArgs {
     IncidentInfo info;
+    std::string facility_code;
   };
   auto args = std::make_shared<NewArgs>();
   auto* cmd_new = inc->add_subcommand("new", tr("cli.incident.new"));
-  cmd_new->add_option("--id", args->info.incident_id, tr("cli.opt.incident_id"))->required();
+  cmd_new->add_option("--id", args->info.incident_id, tr("cli.opt.incident_id_proposed"));
   cmd_new->add_option("--title", args->info.title, tr("cli.opt.title"))->required();
   cmd_new->add_option("--facility", args->info.facility, tr("cli.opt.facility"));
-  cmd_new->add_option("--profile", args->info.profile, tr("cli.opt.profile"))->check(CLI::IsMember({"hospital", "clinic"}));
+  cmd_new->add_option("--facility-code", args->facility_code, tr("cli.opt.facility_code"));
+  auto* profile = cmd_new->add_option("--profile", args->info.profile, tr("cli.opt.profile"))
+                      ->check(CLI::IsMember({"hospital", "clinic"}));
   cmd_new->add_flag("--training", args->info.training, tr("cli.opt.training"));
-  cmd_new->callback([&g, &exit_code, args] {
+  cmd_new->callback([&g, &exit_code, args, profile] {
+    auto fail = [&](const Error& e) { exit_code = report_error(e); };
+    const fs::path root = resolve_case_root(g.case_root);
+    auto settings = load_kit_settings(root);
+    if (!settings) return fail(settings.error());
+    IncidentInfo info = args->info;
+    const bool proposed = info.incident_id.empty();
+    if (proposed) {
+      auto code = facility_code_for(args->facility_code, settings.value());
+      if (!code) return fail(code.error());
+      auto id = propose_incident_id(root, code.value(), default_clock().now().sys_utc_ns);
+      if (!id) return fail(id.error());
+      info.incident_id = id.value();
+    } else if (auto st = check_incident_id(info.incident_id); !st) {
+      return fail(st.error());
+    }
+    if (info.facility.empty()) info.facility = settings->facility_name;
+    if (profile->count() == 0) info.profile = settings->profile;
     auto op = session_operator(g);
-    if (!op) {
-      exit_code = report_error(op.error());
-      return;
-    }
+    if (!op) return fail(op.error());
     WorkspaceOptions o;
-    o.case_root = resolve_case_root(g.case_root);
+    o.case_root = root;
     o.op = op.value();
-    auto ws = Workspace::create(o, args->info);
-    if (!ws) {
-      exit_code = report_error(ws.error());
-      return;
-    }
-    if (auto st = remember_incident(g, args->info.incident_id); !st) {
-      exit_code = report_error(st.error());
-      return;
-    }
-    if (auto st = remember_session_operator(g, op.value()); !st) {
-      exit_code = report_error(st.error());
-      return;
-    }
+    auto ws = Workspace::create(o, info);
+    if (!ws) return fail(ws.error());
+    if (auto st = remember_incident(g, info.incident_id); !st) return fail(st.error());
+    if (auto st = remember_session_operator(g, op.value()); !st) return fail(st.error());
+    if (auto st = remember_facility(root, info, !args->facility_code.empty()); !st) return fail(st.error());
     if (g.json) {
       print_incident((*ws)->incident(), true);
     } else {
-      std::cout << tr("cli.incident.created") << ": " << (*ws)->incident().incident_id << "\n"
+      std::cout << tr("cli.incident.created") << ": " << (*ws)->incident().incident_id
+                << (proposed ? std::string("  (") + tr("cli.incident.proposed") + ")" : std::string()) << "\n"
                 << tr("cli.kit") << ": " << (*ws)->key().kit_id() << "  " << tr("cli.fingerprint") << ": "
                 << (*ws)->key().fingerprint() << "\n"
                 << tr("cli.folder") << ": " << (*ws)->dir().string() << "\n";
     }
+  });
+}
+
+// `shodo incident next`: the number `incident new` would take now.
+void add_incident_next(CLI::App* inc, Globals& g, int& exit_code) {
+  auto code = std::make_shared<std::string>();
+  auto* cmd = inc->add_subcommand("next", tr("cli.incident.next"));
+  cmd->add_option("--facility-code", *code, tr("cli.opt.facility_code"));
+  cmd->callback([&g, &exit_code, code] {
+    const fs::path root = resolve_case_root(g.case_root);
+    auto settings = load_kit_settings(root);
+    if (!settings) {
+      exit_code = report_error(settings.error());
+      return;
+    }
+    auto c = facility_code_for(*code, settings.value());
+    if (!c) {
+      exit_code = report_error(c.error());
+      return;
+    }
+    auto id = propose_incident_id(root, c.value(), default_clock().now().sys_utc_ns);
+    if (!id) {
+      exit_code = report_error(id.error());
+      return;
+    }
+    std::cout << id.value() << "\n";
   });
 }
 
@@ -170,6 +225,7 @@ void add_incident_commands(CLI::App& app, Globals& g, int& exit_code) {
   auto* inc = app.add_subcommand("incident", tr("cli.incident.description"));
   inc->require_subcommand(1);
   add_incident_new(inc, g, exit_code);
+  add_incident_next(inc, g, exit_code);
   add_incident_open(inc, g, exit_code);
   add_incident_list(inc, g, exit_code);
   add_incident_show(inc, g, exit_code);

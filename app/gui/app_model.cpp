@@ -1,5 +1,6 @@
 #include "app/gui/app_model.hpp"
 
+#include "forensics/case/kit_settings.hpp"
 #include "forensics/case/session_operator.hpp"
 
 #include <sys/statvfs.h>
@@ -46,6 +47,24 @@ WorkspaceOptions AppModel::workspace_options(const std::string& incident_id) con
   o.clock = m_clock;
   o.mirror_root = m_opt.mirror_root;
   return o;
+}
+
+bool AppModel::continue_after_damage() {
+  if (!m_read_only) return false;
+  if (!m_op_confirmed || m_op.name.empty()) {
+    push_error("gui.error.open_incident",
+               make_error(ErrorCode::invalid_input, "先にホーム画面で操作者（あなたの名前）を入力してください",
+                          "enter the operator (your name) on Home first"));
+    return false;
+  }
+  const std::string id = m_read_only->doc.incident.incident_id;
+  auto ws = Workspace::continue_after_damage(workspace_options(id));
+  if (!ws) {
+    push_error("gui.error.open_incident", ws.error());
+    return false;
+  }
+  ws->reset();  // opened again below, the usual way (app_start recorded)
+  return open_incident(id);
 }
 
 bool AppModel::open_incident(const std::string& incident_id) {
@@ -102,6 +121,8 @@ bool AppModel::create_incident(const IncidentInfo& info) {
   m_ws = std::move(ws.value());
   m_refresh_failed = false;
   if (auto st = m_ws->record_app_start(); !st) push_error("gui.error.create_incident", st.error());
+  // The next incident's number is proposed from the facility remembered here (issue 11).
+  if (auto st = remember_facility(m_opt.case_root, info, false); !st) push_error("gui.error.create_incident", st.error());
   ++m_generation;
   m_synthetic.reset();
   refresh_incidents();
@@ -219,13 +240,14 @@ std::int64_t AppModel::display_now_ns() const {
 
 std::optional<Entry> AppModel::confirm_time(const ClockReading& at, std::int64_t reference_utc_ns,
                                             std::int64_t uncertainty_ns, const std::string& source,
-                                            const std::string& witness) {
+                                            const std::string& witness,
+                                            const std::optional<Workspace::Supersede>& replaces) {
   if (const char* why = append_blocker()) {
     push_error("gui.error.cannot_record",
                make_error(ErrorCode::invalid_input, i18n::tr(why, i18n::Lang::ja), i18n::tr(why, i18n::Lang::en)));
     return std::nullopt;
   }
-  auto r = m_ws->confirm_time(at, reference_utc_ns, uncertainty_ns, source, witness);
+  auto r = m_ws->confirm_time(at, reference_utc_ns, uncertainty_ns, source, witness, replaces);
   if (!r) {
     push_error(r.error().code == ErrorCode::invalid_input ? "gui.error.cannot_record" : "gui.error.not_saved",
                r.error());

@@ -105,6 +105,10 @@ class AppModel {
   std::string open_incident_id() const;
   // The problems of the damaged chains, one line each in `japanese` or English ("file: text").
   std::vector<std::string> read_only_problems(bool japanese) const;
+  // The read-only incident goes on in a new chronology file of this kit that names the damaged
+  // one (Workspace::continue_after_damage; issue 11). Needs a confirmed operator. Returns true
+  // when the incident is then open for writing; errors go to the error queue.
+  bool continue_after_damage();
 
   // --- kit identity (loaded from <case root>/kit, created on first use) ---
   const std::string& kit_id() const { return m_kit_id; }
@@ -142,7 +146,8 @@ class AppModel {
   // CHR-11: records the reference time check. Returns the stored entry, or nullopt (error queued).
   std::optional<chronology::Entry> confirm_time(const ClockReading& at, std::int64_t reference_utc_ns,
                                                 std::int64_t uncertainty_ns, const std::string& source,
-                                                const std::string& witness);
+                                                const std::string& witness,
+                                                const std::optional<Workspace::Supersede>& replaces = std::nullopt);
 
   // --- errors ---
   void push_error(std::string title_key, Error e);

@@ -126,6 +126,7 @@ void ChronologyListModel::fill_static(ListRow& r, std::size_t i, std::string& pr
   if (e.source == chronology::SourceKind::system || e.category == chronology::Category::system ||
       e.type == EntryType::time_check || e.type == EntryType::checkpoint)
     r.flags |= k_row_system;
+  if ((r.flags & k_row_system) && e.type != EntryType::time_check) r.flags |= k_row_bookkeeping;
   if (modifier) r.flags |= k_row_modifier;
   if (e.priority == "urgent") r.flags |= k_row_urgent;
   if (e.source == chronology::SourceKind::paper) r.flags |= k_row_paper;
@@ -136,7 +137,8 @@ void ChronologyListModel::fill_static(ListRow& r, std::size_t i, std::string& pr
   if (date != prev_date) {
     r.flags |= k_row_new_date;
     r.time = full.substr(5, 2) + "/" + full.substr(8, 2) + " ";
-    prev_date = date;
+    // Hidden bookkeeping rows do not take the date away from the next row people see.
+    if (!(r.flags & k_row_bookkeeping)) prev_date = date;
   }
   r.time += full.substr(11);
   r.time += quality_mark(e.time_quality);
@@ -193,9 +195,11 @@ void ChronologyListModel::build_rows() {
   m_view = std::make_unique<chronology::ChronologyView>(entries);
   m_rows.assign(entries.size(), ListRow{});
   std::string prev_date;
+  m_bookkeeping = 0;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     fill_static(m_rows[i], i, prev_date);
     fill_state(m_rows[i]);
+    if (m_rows[i].flags & k_row_bookkeeping) ++m_bookkeeping;
   }
   m_prev_date = prev_date;
   m_open = m_view->open_items();
@@ -210,6 +214,7 @@ void ChronologyListModel::append_rows() {
   for (std::size_t i = first_new; i < entries.size(); ++i) {
     fill_static(m_rows[i], i, m_prev_date);
     fill_state(m_rows[i]);
+    if (m_rows[i].flags & k_row_bookkeeping) ++m_bookkeeping;
     // A new correction/void/status change alters its target's row and the target's corrections.
     const Entry& e = entries[i];
     if (e.target_entry_id.empty()) continue;
@@ -244,7 +249,7 @@ void ChronologyListModel::rebuild_pick_lists() {
 }
 
 bool ChronologyListModel::matches(const ListRow& r) const {
-  if (!m_filter.show_system && (r.flags & k_row_system)) return false;
+  if (!m_filter.show_system && (r.flags & k_row_bookkeeping)) return false;
   if (m_filter.open_only && !(r.flags & k_row_open)) return false;
   if (m_filter.category >= 0 && static_cast<int>(r.category) != m_filter.category) return false;
   if (m_needle.empty()) return true;

@@ -26,6 +26,8 @@ enum RowFlag : std::uint32_t {
   k_row_urgent = 1u << 5,      // 至急
   k_row_paper = 1u << 6,       // transcribed from paper
   k_row_new_date = 1u << 7,    // the date differs from the previous row: show it
+  k_row_bookkeeping = 1u << 8, // the app's own record (start, stop, export, checkpoint …): hidden
+                               // unless asked for; a time check is a person's act and stays
 };
 
 struct ListRow {
@@ -44,7 +46,7 @@ struct ListFilter {
   std::string text;    // substring of from/to/content/action/assignee/author (ASCII case-insensitive)
   int category = -1;   // Category value, -1 = all
   bool open_only = false;
-  bool show_system = true;
+  bool show_system = false;  // issue 11: human entries in front; the app's bookkeeping on request
   bool operator==(const ListFilter&) const = default;
 };
 
@@ -60,6 +62,8 @@ class ChronologyListModel {
   const std::vector<std::uint32_t>& visible() const { return m_visible; }
   const chronology::ChronologyView* view() const { return m_view.get(); }
   const std::vector<const chronology::EntryState*>& open_items() const { return m_open; }
+  // Rows of the app's own bookkeeping (k_row_bookkeeping), shown or not.
+  std::size_t bookkeeping_rows() const { return m_bookkeeping; }
   // Row index of the entry with `seq`, or -1.
   long row_of_seq(std::int64_t seq) const;
 
@@ -97,6 +101,7 @@ class ChronologyListModel {
   std::vector<std::string> m_recent_from, m_recent_to, m_recent_assignee;
   std::string m_prev_from, m_prev_to;
   std::string m_prev_date;  // JST date of the last row (the next row shows its date if it differs)
+  std::size_t m_bookkeeping = 0;
 };
 
 // "A、B" / "A, B" in the current language.

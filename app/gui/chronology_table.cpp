@@ -74,7 +74,8 @@ void draw_chronology_table(UiContext& ctx, const ChronologyListModel& list, cons
 
   // Keyboard: ↑/↓ move the selection while the table has focus and no text field is active.
   const ImGuiIO& io = ImGui::GetIO();
-  if (!visible.empty() && ImGui::IsWindowFocused(ImGuiFocusedFlags_ChildWindows) && !io.WantTextInput) {
+  st.focused = ImGui::IsWindowFocused(ImGuiFocusedFlags_ChildWindows);
+  if (!visible.empty() && st.focused && !io.WantTextInput) {
     const long last = static_cast<long>(visible.size()) - 1;
     long pos = -1;
     if (st.selected_row >= 0) {

@@ -17,6 +17,7 @@ struct TableState {
   bool scroll_to_selected = false;
   float row_height = 0;        // measured by the clipper in the last frame
   std::size_t last_row_count = 0;
+  bool focused = false;  // the table had the keyboard focus in the last frame (F6 / Esc)
 };
 
 // Draws the table filling `height` pixels. The selection may change (click, ↑/↓ keys).

@@ -6,6 +6,7 @@
 #include "app/gui/app_model.hpp"
 #include "app/gui/chronology_list.hpp"
 #include "app/gui/labels.hpp"
+#include "app/gui/keys.hpp"
 #include "app/gui/widgets.hpp"
 
 namespace shodo::gui {
@@ -124,6 +125,8 @@ void EntryDialogs::draw(UiContext& ctx) {
 
   bool needs_reason = false;
   bool needs_content = false;
+  // Focus lands in the first field the dialog asks for (issue 11, keyboard alone).
+  const bool appearing = ImGui::IsWindowAppearing();
   switch (m_kind) {
     case DialogKind::correction: {
       needs_reason = needs_content = true;
@@ -137,6 +140,7 @@ void EntryDialogs::draw(UiContext& ctx) {
       labelled_input(tr("gui.field.from"), "##from", m_from, w);
       labelled_input(tr("gui.field.to"), "##to", m_to, w);
       ImGui::TextUnformatted(tr("gui.col.content"));
+      if (appearing) ImGui::SetKeyboardFocusHere();  // the content is what is usually corrected
       ImGui::InputTextMultiline("##content", &m_content, ImVec2(-1, ImGui::GetTextLineHeight() * 3.5f));
       tag(ctx, "dlg.content");
       labelled_input(tr("gui.field.action"), "##action", m_action, w);
@@ -150,6 +154,7 @@ void EntryDialogs::draw(UiContext& ctx) {
     case DialogKind::addendum:
       needs_content = true;
       ImGui::TextUnformatted(tr("gui.dialog.addendum_text"));
+      if (appearing) ImGui::SetKeyboardFocusHere();
       ImGui::InputTextMultiline("##content", &m_content, ImVec2(-1, ImGui::GetTextLineHeight() * 3.5f));
       tag(ctx, "dlg.content");
       break;
@@ -159,6 +164,8 @@ void EntryDialogs::draw(UiContext& ctx) {
         ImGui::RadioButton(tr(k_status_keys[static_cast<std::size_t>(s)]), &m_status, s);
         tag_n(ctx, "dlg.status.", s);
       }
+      // The status is chosen with ←/→ on the focused radio row; the note is the only text field.
+      if (appearing) ImGui::SetKeyboardFocusHere();
       labelled_input(tr("gui.dialog.note"), "##note", m_content, w);
       break;
     case DialogKind::none:
@@ -169,7 +176,7 @@ void EntryDialogs::draw(UiContext& ctx) {
     ImGui::TextUnformatted(tr("gui.dialog.reason"));
     ImGui::SameLine(ImGui::GetFontSize() * 6.5f);
     ImGui::SetNextItemWidth(w);
-    if (ImGui::IsWindowAppearing() && m_kind == DialogKind::void_entry) ImGui::SetKeyboardFocusHere();
+    if (appearing && m_kind == DialogKind::void_entry) ImGui::SetKeyboardFocusHere();
     ImGui::InputTextWithHint("##reason", tr("gui.dialog.reason_hint"), &m_reason);
     tag(ctx, "dlg.reason");
   }
@@ -182,7 +189,12 @@ void EntryDialogs::draw(UiContext& ctx) {
                      (m_kind != DialogKind::status_change || m_status != 0);
   {
     DisabledScope off(!ready || ctx.model.append_blocker() != nullptr);
-    if (ImGui::Button(tr("gui.dialog.record"), ImVec2(ImGui::GetFontSize() * 10, 0))) {
+    // Ctrl+Enter records, as in the entry form (Enter alone is a new line in the text fields).
+    const ImGuiIO& io = ImGui::GetIO();
+    const bool ctrl_enter = !appearing && io.KeyCtrl &&
+                            (ImGui::IsKeyPressed(k_key_enter, false) || ImGui::IsKeyPressed(k_key_kp_enter, false));
+    if (ImGui::Button(tr("gui.dialog.record"), ImVec2(ImGui::GetFontSize() * 10, 0)) ||
+        (ctrl_enter && ready && ctx.model.append_blocker() == nullptr)) {
       if (submit(ctx)) {
         m_kind = DialogKind::none;
         ImGui::CloseCurrentPopup();

@@ -8,7 +8,8 @@
 #include "app/gui/fonts.hpp"
 #include "app/gui/keys.hpp"
 #include "app/gui/labels.hpp"
-#include "app/gui/time_input.hpp"
+#include "forensics/core/time_input.hpp"
+#include "forensics/i18n/substitute.hpp"
 #include "app/gui/widgets.hpp"
 
 namespace shodo::gui {
@@ -272,6 +273,15 @@ bool EntryForm::make_entry(UiContext& ctx, Entry& d) {
       if (*end < *t) *end += 86400 * k_ns_per_s;  // "23:40–00:20" crosses midnight
       et.end_utc_ns = *end;
     }
+    // A time later than now is most likely a mistyped day or year (issue 11): the first press
+    // says so and records nothing; pressing again with the same time records it.
+    const std::int64_t latest = et.end_utc_ns.value_or(et.utc_ns);
+    const std::string key = m_d.event_time + "|" + m_d.event_end;
+    if (latest > now + 5LL * 60 * k_ns_per_s && m_future_confirmed != key) {
+      m_future_confirmed = key;
+      m_problem = i18n::fill(tr("gui.form.future_event"), {{"time", format_jst_display(latest)}});
+      return false;
+    }
     d.event_time = et;
   }
   if (m_d.from_paper) {
@@ -303,6 +313,7 @@ bool EntryForm::commit(UiContext& ctx) {
 
 void EntryForm::clear_after_commit() {
   ImGui::ClearActiveID();
+  m_future_confirmed.clear();
   const EntryDraft keep = m_d;
   m_d = EntryDraft{};
   m_d.category = keep.category;

@@ -45,7 +45,14 @@ class EntryForm {
   std::string m_problem;
   bool m_not_saved = false;
   std::string m_saved_text;  // "No. 12 を記録しました"
+  std::string m_future_confirmed;  // the event time whose "later than now" was shown once
   enum class Field { none, from, to, content };
+
+ public:
+  // The next frame puts the keyboard focus in the first field (the sender).
+  void focus_first() { m_focus = Field::from; }
+
+ private:
   Field m_focus = Field::from;  // field to focus in the next frame
 };
 

@@ -44,6 +44,10 @@ void GuiApp::frame() {
   draw_nav();
   const bool scroll = m_ctx.screen != Screen::chronology;  // the chronology table scrolls itself
   ImGui::BeginChild("screen", ImVec2(0, 0), false, scroll ? 0 : ImGuiWindowFlags_NoScrollbar);
+  m_ctx.screen_entered = m_first_frame || m_ctx.screen != m_drawn_screen;
+  m_first_frame = false;
+  m_drawn_screen = m_ctx.screen;
+  help_texts_begin_frame();
   switch (m_ctx.screen) {
     case Screen::home: m_home.draw(m_ctx); break;
     case Screen::chronology: m_chronology.draw(m_ctx); break;
@@ -53,7 +57,47 @@ void GuiApp::frame() {
   ImGui::EndChild();
   ImGui::End();
   draw_status_bar(m_ctx);
+  draw_help();
   draw_error_modal();
+}
+
+void GuiApp::draw_help() {
+  const char* title_id = "###help";
+  if (!ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId) && ImGui::IsKeyPressed(k_key_f1, false)) m_help_request = true;
+  if (m_help_request) {
+    m_help_request = false;
+    m_help_texts = frame_help_texts();  // what this screen explains with (?)
+    const std::string title = std::string(tr("gui.help.title")) + title_id;
+    ImGui::OpenPopup(title.c_str());
+  }
+  const std::string title = std::string(tr("gui.help.title")) + title_id;
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowSize(ImVec2(std::min(820.0f, display.x - 40), std::min(620.0f, display.y - 60)), ImGuiCond_Appearing);
+  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  m_help_open = ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_NoSavedSettings);
+  if (!m_help_open) return;
+  static const char* const k_screen_keys[] = {"gui.help.keys.home", "gui.help.keys.chronology", "gui.help.keys.settings",
+                                              "gui.help.keys.evidence"};
+  ImGui::BeginChild("help_text", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() - 4));
+  text_wrapped(tr("gui.help.keys.all"));
+  ImGui::Separator();
+  text_wrapped(tr(k_screen_keys[static_cast<int>(m_ctx.screen)]));
+  tag(m_ctx, "help.keys");
+  if (!m_help_texts.empty()) {
+    ImGui::Separator();
+    ImGui::TextDisabled("%s", tr("gui.help.explanations"));
+    for (const auto& t : m_help_texts) text_wrapped(("・" + t).c_str());
+  }
+  ImGui::EndChild();
+  const bool keys = !ImGui::IsWindowAppearing();
+  if (ImGui::Button(tr("gui.dialog.close"), ImVec2(120, 0)) ||
+      (keys && (ImGui::IsKeyPressed(k_key_escape, false) || ImGui::IsKeyPressed(k_key_f1, false) ||
+                ImGui::IsKeyPressed(k_key_enter, false)))) {
+    ImGui::CloseCurrentPopup();
+    m_help_open = false;
+  }
+  tag(m_ctx, "help.close");
+  ImGui::EndPopup();
 }
 
 void GuiApp::draw_nav() {
@@ -66,10 +110,11 @@ void GuiApp::draw_nav() {
     const char* tag_name;
     int fkey;
   };
-  const Item items[] = {{Screen::home, "gui.nav.home", "nav.home", k_key_f1},
-                        {Screen::chronology, "gui.nav.chronology", "nav.chronology", k_key_f1 + 1},
-                        {Screen::settings, "gui.nav.settings", "nav.settings", k_key_f1 + 2},
-                        {Screen::evidence, "gui.nav.evidence", "nav.evidence", k_key_f1 + 3}};
+  // F1 is help (issue 11); the screens are F2 … F5.
+  const Item items[] = {{Screen::home, "gui.nav.home", "nav.home", k_key_f1 + 1},
+                        {Screen::chronology, "gui.nav.chronology", "nav.chronology", k_key_f1 + 2},
+                        {Screen::settings, "gui.nav.settings", "nav.settings", k_key_f1 + 3},
+                        {Screen::evidence, "gui.nav.evidence", "nav.evidence", k_key_f1 + 4}};
   const bool no_popup = !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
   // An acquisition writes the chronology through the one Workspace: until it ends, the screens
   // that read or write it are out of reach (screen_evidence.hpp, threading).

@@ -2,6 +2,9 @@
 // screen, the status bar and the error modal. gui_main.cpp calls frame() between
 // ImGui::NewFrame() and ImGui::Render(); the headless tests do the same without a window.
 #pragma once
+#include <string>
+#include <vector>
+
 #include "app/gui/screen_chronology.hpp"
 #include "app/gui/screen_evidence.hpp"
 #include "app/gui/screen_home.hpp"
@@ -20,6 +23,7 @@ class GuiApp {
   Screen screen() const { return m_ctx.screen; }
   void show(Screen s) { m_ctx.screen = s; }
   const ChronologyScreen& chronology() const { return m_chronology; }
+  bool help_open() const { return m_help_open; }
   EvidenceScreen& evidence() { return m_evidence; }
   // A job runs on a worker (an acquisition or an export): the frame loop keeps waking to take
   // its progress and result.
@@ -29,6 +33,14 @@ class GuiApp {
  private:
   void draw_nav();
   void draw_error_modal();
+  // F1 (issue 11): the keys of the current screen and its "(?)" help texts, without a mouse.
+  void draw_help();
+
+  bool m_help_open = false;
+  bool m_help_request = false;
+  Screen m_drawn_screen = Screen::home;
+  bool m_first_frame = true;
+  std::vector<std::string> m_help_texts;
 
   ScriptTags m_tags;
   UiContext m_ctx;

@@ -7,6 +7,7 @@
 
 #include "app/gui/app_model.hpp"
 #include "app/gui/fonts.hpp"
+#include "app/gui/keys.hpp"
 #include "app/gui/labels.hpp"
 #include "app/gui/widgets.hpp"
 #include "forensics/core/clock.hpp"
@@ -64,6 +65,8 @@ void ChronologyScreen::draw(UiContext& ctx) {
     return;
   }
   sync_list(ctx);
+  if (ctx.screen_entered) m_form.focus_first();
+  handle_keys(ctx);
   // A damaged chronology is shown read-only: no form, no correction actions (nothing to write to).
   read_only_banner(ctx);
   if (!ctx.model.read_only()) {
@@ -75,14 +78,47 @@ void ChronologyScreen::draw(UiContext& ctx) {
   draw_toolbar(ctx);
   const float detail_h = ImGui::GetTextLineHeightWithSpacing() * 2 + ImGui::GetFrameHeightWithSpacing() + 8;
   const float table_h = std::max(120.0f, ImGui::GetContentRegionAvail().y - detail_h);
-  if (m_open_view)
+  if (m_open_view) {
     draw_open_items(ctx, table_h);
-  else
+  } else {
+    if (m_focus_list) ImGui::SetNextWindowFocus();  // the table's scrolling child
     draw_chronology_table(ctx, m_list, ctx.model.entries(), m_table, table_h);
+    m_focus_list = false;
+  }
   draw_detail(ctx);
   m_dialogs.draw(ctx);
   m_export.draw(ctx);
   sync_list(ctx);
+}
+
+// Keys of the chronology (issue 11; F1 lists them): F6 moves between the entry form and the list
+// (the newest row is selected when none is), ↑/↓ move in the list, Ctrl+E corrects the selected
+// row, Esc in the list goes back to the form.
+void ChronologyScreen::handle_keys(UiContext& ctx) {
+  if (ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) return;
+  const ImGuiIO& io = ImGui::GetIO();
+  if (ImGui::IsKeyPressed(k_key_f1 + 5, false)) {  // F6
+    if (m_table.focused) {
+      m_form.focus_first();
+    } else {
+      m_open_view = false;
+      m_focus_list = true;
+      if (m_table.selected_row < 0 && !m_list.visible().empty()) {
+        m_table.selected_row = static_cast<long>(m_list.visible().back());
+        m_table.scroll_to_selected = true;
+      }
+    }
+  }
+  if (m_table.focused && !io.WantTextInput && ImGui::IsKeyPressed(k_key_escape, false)) m_form.focus_first();
+  if (io.KeyCtrl && ImGui::IsKeyPressed(key_letter('E'), false) && m_table.selected_row >= 0 && !ctx.model.read_only() &&
+      !ctx.model.append_blocker()) {
+    const auto row = static_cast<std::uint32_t>(m_table.selected_row);
+    if (row < m_list.rows().size()) {
+      const Entry* base = m_list.base_entry_of(row);
+      const chronology::EntryState* st = base && m_list.view() ? m_list.view()->find(base->entry_id) : nullptr;
+      if (base && correctable(*base) && !(st && st->voided)) m_dialogs.open(DialogKind::correction, *base, st);
+    }
+  }
 }
 
 void ChronologyScreen::draw_toolbar(UiContext& ctx) {
@@ -119,7 +155,13 @@ void ChronologyScreen::draw_toolbar(UiContext& ctx) {
   ImGui::Checkbox(tr("gui.chron.open_only"), &f.open_only);
   tag(ctx, "chron.open_only");
   ImGui::SameLine();
-  ImGui::Checkbox(tr("gui.chron.show_system"), &f.show_system);
+  // The app's own rows (start, stop, export, checkpoint …) are hidden unless asked for; the
+  // label says how many there are, so nothing seems lost (issue 11).
+  char sys_label[128];
+  std::snprintf(sys_label, sizeof sys_label, "%s (%zu)###show_system", tr("gui.chron.show_system"),
+                m_list.bookkeeping_rows());
+  ImGui::Checkbox(sys_label, &f.show_system);
+  tag(ctx, "chron.show_system");
   if (!(f == m_filter)) {
     m_filter = f;
     m_list.set_filter(f);
@@ -132,8 +174,9 @@ void ChronologyScreen::draw_toolbar(UiContext& ctx) {
   const float export_w = ImGui::CalcTextSize(tr("gui.chron.export")).x + ImGui::GetStyle().FramePadding.x * 2;
   ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - export_w));
   {
-    // Export needs a Workspace (it records an "exported" entry): disabled when read-only.
-    DisabledScope off(ctx.model.workspace() == nullptr || ctx.model.synthetic());
+    // A damaged (read-only) chronology can still be exported: its verified part and blank
+    // sheets (issue 11); the export is then not recorded, and the dialog says so.
+    DisabledScope off((ctx.model.workspace() == nullptr && !ctx.model.read_only()) || ctx.model.synthetic());
     if (ImGui::Button(tr("gui.chron.export"))) m_export.open(ctx);
     tag(ctx, "chron.export");
   }

@@ -34,6 +34,8 @@ class ChronologyScreen {
   ExportDialog m_export;
   ListFilter m_filter;
   bool m_open_view = false;  // the 未 tab
+  bool m_focus_list = false;  // F6: the next frame gives the table the keyboard focus
+  void handle_keys(UiContext& ctx);
   std::uint64_t m_generation = 0;
 };
 

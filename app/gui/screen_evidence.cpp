@@ -218,11 +218,31 @@ void EvidenceScreen::draw_devices(UiContext& ctx) {
   ImGui::TextDisabled("%s %s", tr("gui.ev.dev.refreshed"), m_devices_time.c_str());
   ImGui::SameLine();
   help_marker(tr("gui.ev.dev.help"));
-  if (ImGui::CollapsingHeader(tr("gui.ev.guard.title"))) {
+  // "What not to do" is open until the operator has confirmed reading it once for this incident;
+  // the confirmation is an entry of the chronology (one spine), so every kit and every later
+  // session knows it was read, and by whom (issue 11).
+  if (ctx.model.entries_revision() != m_guard_revision) {
+    m_guard_revision = ctx.model.entries_revision();
+    m_guard_seen = false;
+    for (const auto& e : ctx.model.entries())
+      if (e.system_event == "evidence_guard_read") m_guard_seen = true;
+  }
+  if (!m_guard_seen) ImGui::SetNextItemOpen(true, ImGuiCond_Always);
+  const bool guard_open = ImGui::CollapsingHeader(tr("gui.ev.guard.title"));
+  tag(ctx, "ev.guard");
+  if (guard_open) {
     for (const char* key : {"gui.ev.guard.power", "gui.ev.guard.av", "gui.ev.guard.ransom_note", "gui.ev.guard.copy",
                             "gui.ev.guard.backup"}) {
       ImGui::Bullet();
       text_wrapped(tr(key));
+    }
+    Workspace* ws = ctx.model.workspace();
+    if (!m_guard_seen && ws && !ctx.model.workspace_lent()) {
+      if (ImGui::Button(tr("gui.ev.guard.read"))) {
+        auto e = ws->log().append_system("evidence_guard_read", "証拠保全の「してはいけないこと」を確認 / read the evidence \"do not\" list");
+        if (!e) ctx.model.push_error("gui.error.not_saved", e.error());
+      }
+      tag(ctx, "ev.guard.read");
     }
   }
   if (!m_devices_error.empty()) text_colored(k_col_error, m_devices_error.c_str());

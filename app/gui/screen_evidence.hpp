@@ -79,6 +79,8 @@ class EvidenceScreen {
   std::string m_devices_error;
   bool m_devices_loaded = false;
   std::string m_devices_time;
+  std::uint64_t m_guard_revision = ~std::uint64_t{0};  // entries revision m_guard_seen was read at
+  bool m_guard_seen = false;                           // an "evidence_guard_read" entry exists
 
   std::optional<evidence::EvidenceRegister> m_reg;
   std::string m_reg_incident;  // incident id of m_reg ("" = none loaded)

@@ -8,8 +8,10 @@
 
 #include "app/gui/app_model.hpp"
 #include "app/gui/labels.hpp"
-#include "app/gui/time_input.hpp"
+#include "forensics/core/time_input.hpp"
 #include "app/gui/widgets.hpp"
+#include "forensics/case/incident_number.hpp"
+#include "forensics/case/kit_settings.hpp"
 
 namespace shodo::gui {
 
@@ -108,7 +110,11 @@ void HomeScreen::draw_operator(UiContext& ctx) {
   ImGui::TextUnformatted(tr("gui.home.name"));
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
-  ImGui::InputTextWithHint("##op_name", tr("gui.home.name_hint"), &m_name);
+  // The first field of Home: the focus lands here when the screen opens (issue 11); Enter sets
+  // the operator (the roles are ticked with Tab and Space first, or afterwards).
+  if (ctx.screen_entered) ImGui::SetKeyboardFocusHere();
+  const bool name_enter =
+      ImGui::InputTextWithHint("##op_name", tr("gui.home.name_hint"), &m_name, ImGuiInputTextFlags_EnterReturnsTrue);
   tag(ctx, "home.operator.name");
   ImGui::TextDisabled("%s", tr("gui.home.roles"));
   if (ImGui::BeginTable("roles", 2, ImGuiTableFlags_SizingStretchSame)) {
@@ -128,7 +134,7 @@ void HomeScreen::draw_operator(UiContext& ctx) {
   const bool same = ctx.model.operator_confirmed() && next.name == op.name && next.roles == op.roles;
   {
     DisabledScope off(m_name.empty() || same);
-    if (ImGui::Button(tr("gui.home.set_operator"))) ctx.model.set_operator(next);
+    if (ImGui::Button(tr("gui.home.set_operator")) || (name_enter && !m_name.empty() && !same)) ctx.model.set_operator(next);
     tag(ctx, "home.operator.set");
   }
   ImGui::SameLine();
@@ -187,20 +193,20 @@ void HomeScreen::draw_incidents(UiContext& ctx) {
   }
 }
 
+// The proposed number (issue 11): the facility code kept in the kit's settings (else the code of
+// the newest incident here), today's date in JST, the next free NN. No code known: the field
+// stays empty and the line below it says what a 病院コード is.
 void HomeScreen::suggest_incident_id(UiContext& ctx) {
-  std::string code = "HOSP";
   const auto& list = ctx.model.incidents();
-  if (!list.empty()) code = list.front().incident_id.substr(0, list.front().incident_id.find('-'));
-  std::string date = format_jst_date(ctx.model.display_now_ns());
-  date.erase(std::remove(date.begin(), date.end(), '-'), date.end());
-  const std::string prefix = code + "-" + date + "-";
-  int nn = 1;
-  for (const auto& i : list)
-    if (i.incident_id.rfind(prefix, 0) == 0) nn = std::max(nn, std::atoi(i.incident_id.c_str() + prefix.size()) + 1);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%s%02d", prefix.c_str(), std::min(nn, 99));
-  m_id = buf;
-  if (!list.empty() && m_facility.empty()) m_facility = list.front().facility;
+  auto settings = load_kit_settings(ctx.model.case_root());
+  std::string code = settings ? settings->facility_code : std::string();
+  if (code.empty() && !list.empty()) code = list.front().incident_id.substr(0, list.front().incident_id.find('-'));
+  if (!code.empty())
+    if (auto id = propose_incident_id(ctx.model.case_root(), code, ctx.model.display_now_ns())) m_id = id.value();
+  if (m_facility.empty()) m_facility = settings && !settings->facility_name.empty() ? settings->facility_name
+                                      : list.empty()                                ? std::string()
+                                                                                    : list.front().facility;
+  if (settings && settings->facility_code == code && !code.empty()) m_profile = settings->profile == "clinic" ? 1 : 0;
 }
 
 void HomeScreen::draw_new_incident(UiContext& ctx) {
@@ -208,6 +214,7 @@ void HomeScreen::draw_new_incident(UiContext& ctx) {
   if (ImGui::Button(m_new_open ? tr("gui.home.new_incident_hide") : tr("gui.home.new_incident"))) {
     m_new_open = !m_new_open;
     if (m_new_open && m_id.empty()) suggest_incident_id(ctx);
+    m_focus_title = m_new_open && !m_id.empty();
   }
   tag(ctx, "home.new_incident");
   if (!m_new_open) return;
@@ -216,19 +223,28 @@ void HomeScreen::draw_new_incident(UiContext& ctx) {
   ImGui::TextUnformatted(tr("gui.home.incident_id"));
   ImGui::SameLine(label_x);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 13);
-  ImGui::InputText("##id", &m_id);
+  bool enter = ImGui::InputTextWithHint("##id", "OGMC-20221031-01", &m_id, ImGuiInputTextFlags_EnterReturnsTrue);
   tag(ctx, "home.new.id");
-  const bool id_ok = is_valid_incident_id(m_id);
+  const Status id_check = check_incident_id(m_id);
+  const bool id_ok = id_check.ok();
   ImGui::SameLine();
-  if (id_ok)
-    text_colored(k_col_ok, "✓");
-  else
-    text_colored(k_col_error, tr("gui.home.incident_id_format"));
+  if (id_ok) text_colored(k_col_ok, "✓");
+  // Until the number is right: what a 病院コード is, in one line, and which part is wrong.
+  if (!id_ok) {
+    text_wrapped(i18n::japanese() ? facility_code_explained_ja() : facility_code_explained_en(), k_col_muted);
+    if (!m_id.empty()) text_wrapped((i18n::japanese() ? id_check.error().ja : id_check.error().en).c_str(), k_col_error);
+  }
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(tr("gui.home.title"));
   ImGui::SameLine(label_x);
   ImGui::SetNextItemWidth(-1);
-  ImGui::InputTextWithHint("##title", tr("gui.home.title_hint"), &m_title);
+  // Enter in the number or the title accepts the proposal and creates the incident; the title is
+  // where the typing starts when a number was proposed.
+  if (m_focus_title) {
+    ImGui::SetKeyboardFocusHere();
+    m_focus_title = false;
+  }
+  enter |= ImGui::InputTextWithHint("##title", tr("gui.home.title_hint"), &m_title, ImGuiInputTextFlags_EnterReturnsTrue);
   tag(ctx, "home.new.title");
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(tr("gui.home.facility"));
@@ -248,7 +264,7 @@ void HomeScreen::draw_new_incident(UiContext& ctx) {
   const bool ready = id_ok && !m_title.empty() && ctx.model.operator_confirmed();
   {
     DisabledScope off(!ready);
-    if (ImGui::Button(tr("gui.home.create"))) {
+    if (ImGui::Button(tr("gui.home.create")) || (enter && ready)) {
       IncidentInfo info;
       info.incident_id = m_id;
       info.title = m_title;

@@ -32,6 +32,7 @@ class HomeScreen {
   std::array<bool, 11> m_roles{};
   bool m_operator_loaded = false;
   // New incident form
+  bool m_focus_title = false;  // the form just opened with a proposed number
   bool m_new_open = false;
   std::string m_id, m_title, m_facility;
   int m_profile = 0;  // 0 hospital, 1 clinic

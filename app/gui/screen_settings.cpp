@@ -9,6 +9,7 @@
 #include "app/gui/app_model.hpp"
 #include "app/gui/fonts.hpp"
 #include "app/gui/widgets.hpp"
+#include "forensics/acquire/devices.hpp"
 #include "forensics/i18n/catalogue.hpp"
 
 namespace shodo::gui {
@@ -67,14 +68,62 @@ void SettingsScreen::draw(UiContext& ctx) {
   ImGui::Separator();
   ImGui::TextUnformatted(tr("gui.settings.mirror_title"));
   ImGui::TextDisabled("%s", tr("gui.settings.mirror_help"));
+  if (!m_media_loaded) refresh_media(ctx);
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.6f);
-  ImGui::InputTextWithHint("##mirror", "/media/…", &m_mirror);
+  const char* preview = tr("gui.settings.mirror_choose");
+  for (const auto& [label, path] : m_media)
+    if (path == m_mirror) preview = label.c_str();
+  if (ImGui::BeginCombo("##media", preview)) {
+    for (const auto& [label, path] : m_media)
+      if (ImGui::Selectable(label.c_str(), path == m_mirror)) m_mirror = path;
+    if (m_media.empty()) ImGui::TextDisabled("%s", tr("gui.settings.mirror_none"));
+    ImGui::EndCombo();
+  }
+  tag(ctx, "settings.media");
+  ImGui::SameLine();
+  if (ImGui::Button(tr("gui.ev.dev.refresh"))) refresh_media(ctx);
+  tag(ctx, "settings.media.refresh");
+  if (!m_media_error.empty()) text_colored(k_col_error, m_media_error.c_str());
+  // Another place (a folder on a medium mounted elsewhere) can still be typed.
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.6f);
+  ImGui::InputTextWithHint("##mirror", tr("gui.settings.mirror_other"), &m_mirror);
   tag(ctx, "settings.mirror");
   ImGui::SameLine();
   if (ImGui::Button(tr("gui.settings.mirror_apply")))
     ctx.model.set_mirror_root(m_mirror.empty() ? std::nullopt : std::optional<std::filesystem::path>(m_mirror));
   tag(ctx, "settings.mirror.apply");
   draw_kit_check(ctx);
+}
+
+void SettingsScreen::refresh_media(UiContext& ctx) {
+  m_media_loaded = true;
+  m_media.clear();
+  m_media_error.clear();
+  auto devices = acquire::list_block_devices(ctx.model.device_list_options());
+  if (!devices) {
+    m_media_error = devices.error().describe(i18n::japanese());
+    return;
+  }
+  auto add = [&](const std::string& what, const acquire::MountUse& m) {
+    // Writable, not the system itself; the disk holding the case root is never a second copy.
+    if (!m.read_write || m.mount_point == "/" || m.mount_point.rfind("/boot", 0) == 0) return;
+    const std::string label = what + " — " + m.mount_point;
+    ctx.fonts.want_text(label);
+    m_media.emplace_back(label, m.mount_point);
+  };
+  for (const auto& d : *devices) {
+    if (d.holds_case_root || d.is_kit_boot_medium) continue;
+    const std::string name = d.model.empty() ? d.path : d.model + " (" + d.path + ")";
+    for (const auto& m : d.mounts) {
+      std::string what = name;
+      for (const auto& p : d.partitions)
+        if (!p.fs_label.empty())
+          for (const auto& pm : p.mounts)
+            if (pm.mount_point == m.mount_point) what = p.fs_label + " · " + name;
+      if (!d.fs_label.empty()) what = d.fs_label + " · " + name;
+      add(what, m);
+    }
+  }
 }
 
 // Kit self-check (P0-04), read-only: the system hash to compare with the published value, and

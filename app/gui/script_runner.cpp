@@ -20,7 +20,7 @@ namespace {
 constexpr int k_tag_wait_frames = 120;  // a tag may appear a few frames after a screen change
 
 const char* const k_ops[] = {"wait_frames",   "click",      "screen",   "type",  "key",  "screenshot",
-                             "resize", "expect_entries", "expect_screen", "expect_no_error", "expect_tag", "touch",
+                             "resize", "expect_entries", "expect_rows", "expect_screen", "expect_no_error", "expect_tag", "touch",
                              "wait_file",     "wait_job",   "sleep",    "echo",  "quit"};
 
 int key_index(const std::string& name) {
@@ -197,6 +197,12 @@ void ScriptRunner::before_frame(GuiApp& app, ImGuiIO& io) {
     const auto want = std::strtoull(c.arg.c_str(), nullptr, 10);
     if (model.entries().size() != want)
       return fail(c, "the chronology holds " + std::to_string(model.entries().size()) + " entries");
+    next_command();
+  } else if (c.op == "expect_rows") {
+    // The chronology list's rows shown with its current filter (system rows hidden by default).
+    const auto want = std::strtoull(c.arg.c_str(), nullptr, 10);
+    const std::size_t shown = app.chronology().list().visible().size();
+    if (shown != want) return fail(c, "the list shows " + std::to_string(shown) + " rows");
     next_command();
   } else if (c.op == "expect_screen") {
     if (c.arg != screen_name(app.screen())) return fail(c, std::string("showing ") + screen_name(app.screen()));

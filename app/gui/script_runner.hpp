@@ -11,6 +11,7 @@
 //   screenshot PATH        write the frame as PNG (window mode only)
 //   resize W H             resize the window (or the headless display) to W x H pixels
 //   expect_entries N       fail unless the chronology holds N entries
+//   expect_rows N          fail unless the chronology list shows N rows (its filter applied)
 //   expect_screen NAME     fail unless NAME is showing
 //   expect_no_error        fail if an error is waiting in the modal
 //   expect_tag TAG         fail unless TAG was drawn in the last frame

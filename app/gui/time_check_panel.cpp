@@ -9,9 +9,10 @@
 
 #include "app/gui/app_model.hpp"
 #include "app/gui/labels.hpp"
-#include "app/gui/time_input.hpp"
+#include "forensics/core/time_input.hpp"
 #include "app/gui/widgets.hpp"
 #include "forensics/chronology/time_reference.hpp"
+#include "forensics/i18n/substitute.hpp"
 
 namespace shodo::gui {
 
@@ -75,10 +76,11 @@ void TimeCheckPanel::draw(UiContext& ctx) {
   if (ws) {
     const auto* last = ws->log().time_reference().latest();
     if (last) {
-      if (auto ppm = ws->log().time_reference().drift_ppm(last->boot_id)) {
+      // Only once the checks are far enough apart for the figure to mean something.
+      if (auto d = ws->log().time_reference().drift(last->boot_id)) {
         ImGui::TextUnformatted(tr("gui.time.drift"));
         ImGui::SameLine(ImGui::GetFontSize() * 7.5f);
-        ImGui::Text("%+.1f ppm", *ppm);
+        ImGui::Text("%+.1f ppm (±%.0f)", d->ppm, d->uncertainty_ppm);
       }
       // CHR-13: a clean ±9 h means the RTC keeps local time; say so instead of alarming.
       if (chronology::TimeReference::looks_like_rtc_local_time(last->offset_ns))
@@ -98,12 +100,14 @@ void TimeCheckPanel::draw(UiContext& ctx) {
   const float field_w = ImGui::GetContentRegionAvail().x - unc_w -
                         ImGui::CalcTextSize("±").x - ImGui::GetStyle().ItemSpacing.x * 2;
   ImGui::SetNextItemWidth(std::max(120.0f, field_w));
-  if (ImGui::BeginCombo("##source", tr(k_sources[static_cast<std::size_t>(m_source)].key))) {
+  const char* preview = m_source < 0 ? tr("gui.time.source.choose") : tr(k_sources[static_cast<std::size_t>(m_source)].key);
+  if (ImGui::BeginCombo("##source", preview)) {
     for (std::size_t i = 0; i < k_sources.size(); ++i) {
       if (ImGui::Selectable(tr(k_sources[i].key), m_source == static_cast<int>(i))) {
         m_source = static_cast<int>(i);
         m_uncertainty_s = k_sources[i].uncertainty_s;
       }
+      tag(ctx, (std::string("home.time.source.") + k_sources[i].value).c_str());
     }
     ImGui::EndCombo();
   }
@@ -132,13 +136,47 @@ void TimeCheckPanel::draw(UiContext& ctx) {
   ImGui::InputText("##witness", &m_witness);
   ImGui::SameLine();
   {
-    DisabledScope off(m_reference.empty() || ctx.model.append_blocker() != nullptr);
+    DisabledScope off(m_source < 0 || m_reference.empty() || m_pending || (m_replace_last && m_replace_reason.empty()) ||
+                      ctx.model.append_blocker() != nullptr);
     // Fires on mouse-down: the instant of the press is the instant measured.
     if (button_on_press(tr("gui.time.now"), ImVec2(ImGui::GetFontSize() * 5, 0))) confirm(ctx);
     tag(ctx, "home.time.now");
   }
+  // A check recorded by mistake stays in the record; the next one replaces it and says why.
+  if (const auto* last = ws ? ws->log().time_reference().latest() : nullptr) {
+    ImGui::Checkbox(i18n::fill(tr("gui.time.replace_last"), {{"seq", std::to_string(last->seq)}}).c_str(), &m_replace_last);
+    tag(ctx, "home.time.replace_last");
+    if (m_replace_last) {
+      ImGui::SetNextItemWidth(-1);
+      ImGui::InputTextWithHint("##replace_reason", tr("gui.time.replace_reason"), &m_replace_reason);
+      tag(ctx, "home.time.replace_reason");
+    }
+  } else {
+    m_replace_last = false;
+  }
+  if (m_pending) draw_pending(ctx);
   if (!m_error.empty()) banner(k_col_error_bg, k_col_error, m_error.c_str());
-  if (!m_result.empty()) text_colored(k_col_ok, m_result.c_str());
+  if (!m_result.empty()) text_wrapped(m_result.c_str(), k_col_ok);
+}
+
+void TimeCheckPanel::draw_pending(UiContext& ctx) {
+  const std::int64_t offset = m_pending->reference_utc_ns - m_pending->at.sys_utc_ns;
+  const bool rtc = chronology::offset_concern(offset) == chronology::OffsetConcern::rtc_local_time;
+  const std::string text =
+      i18n::fill(tr(rtc ? "timecheck.rtc_offset" : "timecheck.large_offset"), {{"offset", format_offset_s(offset)}});
+  banner(k_col_banner_bg, k_col_warn, text.c_str());
+  if (ImGui::Button(tr("gui.time.record_anyway"))) {
+    const Pending p = *m_pending;
+    m_pending.reset();
+    record(ctx, p);
+  }
+  tag(ctx, "home.time.record_anyway");
+  ImGui::SameLine();
+  if (ImGui::Button(tr("gui.time.try_again"))) {
+    m_pending.reset();
+    m_result = tr("gui.time.not_recorded");
+  }
+  tag(ctx, "home.time.try_again");
 }
 
 void TimeCheckPanel::confirm(UiContext& ctx) {
@@ -157,14 +195,31 @@ void TimeCheckPanel::confirm(UiContext& ctx) {
     return;
   }
   const auto unc = static_cast<std::int64_t>(std::llround(static_cast<double>(m_uncertainty_s) * 1e9));
-  auto e = ctx.model.confirm_time(at, *ref, unc, k_sources[static_cast<std::size_t>(m_source)].value, m_witness);
+  const Pending p{at, *ref, unc};
+  if (chronology::offset_concern(*ref - at.sys_utc_ns) != chronology::OffsetConcern::none) {
+    m_pending = p;  // asked first; recorded with this press's instant only after "record it"
+    return;
+  }
+  record(ctx, p);
+}
+
+void TimeCheckPanel::record(UiContext& ctx, const Pending& p) {
+  std::optional<Workspace::Supersede> replaces;
+  const Workspace* ws = ctx.model.workspace();
+  const auto* last = ws ? ws->log().time_reference().latest() : nullptr;
+  if (m_replace_last && last) replaces = Workspace::Supersede{last->seq, m_replace_reason};
+  auto e = ctx.model.confirm_time(p.at, p.reference_utc_ns, p.uncertainty_ns,
+                                  k_sources[static_cast<std::size_t>(m_source)].value, m_witness, replaces);
   if (!e) {
     m_error = tr("gui.form.not_saved");
     return;
   }
   const std::int64_t off = e->time_check ? e->time_check->offset_ns : 0;
-  m_result = std::string(tr("gui.time.recorded")) + format_offset_s(off);
+  m_result = std::string(tr("gui.time.recorded")) + format_offset_s(off) + "\n" +
+             i18n::fill(tr("gui.time.if_mistaken"), {{"seq", std::to_string(e->seq)}});
   m_reference.clear();
+  m_replace_last = false;
+  m_replace_reason.clear();
 }
 
 }  // namespace shodo::gui

@@ -42,6 +42,9 @@ struct UiContext {
   ScriptTags& tags;
   Screen screen = Screen::home;
   bool ime_configured = true;  // an input method is configured (XMODIFIERS etc.)
+  // True in the first frame a screen is drawn after another one (or at start): the screen puts
+  // the keyboard focus in its first field (issue 11, keyboard alone).
+  bool screen_entered = true;
 };
 
 }  // namespace shodo::gui

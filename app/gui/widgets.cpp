@@ -1,5 +1,6 @@
 #include "app/gui/widgets.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <imgui_internal.h>
@@ -125,13 +126,29 @@ void read_only_banner(UiContext& ctx) {
   for (const auto& p : ctx.model.read_only_problems(i18n::japanese())) text += "\n・" + p;
   banner(k_col_error, IM_COL32(255, 255, 255, 255), text.c_str());
   tag(ctx, "banner.read_only");
+  // What to do, in one sentence, and the way on (issue 11): a new file of this kit that names the
+  // damaged one; the damaged file stays untouched as evidence.
+  text_wrapped(i18n::tr("gui.banner.read_only_next"), k_col_error);
+  if (ImGui::Button(i18n::tr("gui.banner.continue"))) ctx.model.continue_after_damage();
+  tag(ctx, "banner.continue");
 }
 
 bool button_on_press(const char* label, ImVec2 size) {
   return ImGui::ButtonEx(label, size, ImGuiButtonFlags_PressedOnClick);
 }
 
+namespace {
+std::vector<std::string>& help_texts() {
+  static std::vector<std::string> texts;  // GUI thread only
+  return texts;
+}
+}  // namespace
+
+void help_texts_begin_frame() { help_texts().clear(); }
+const std::vector<std::string>& frame_help_texts() { return help_texts(); }
+
 void help_marker(const char* text) {
+  if (std::find(help_texts().begin(), help_texts().end(), text) == help_texts().end()) help_texts().emplace_back(text);
   ImGui::TextDisabled("(?)");
   if (ImGui::IsItemHovered()) {
     ImGui::BeginTooltip();

@@ -63,8 +63,12 @@ struct DisabledScope {
   DisabledScope& operator=(const DisabledScope&) = delete;
 };
 
-// A "(?)" marker with a wrapped tooltip.
+// A "(?)" marker with a wrapped tooltip. The text is also collected for the F1 help of the
+// screen, so every explanation is reachable without a mouse (issue 11).
 void help_marker(const char* text);
+// The help texts the current frame's screen showed so far; GuiApp clears them at frame start.
+void help_texts_begin_frame();
+const std::vector<std::string>& frame_help_texts();
 
 // The badge every device and partition shows: the kernel read-only flag as it is now (green
 // "read-only"), or "writable" with, for a device that may be a source, that Start sets the flag

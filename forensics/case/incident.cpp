@@ -1,8 +1,9 @@
 #include "forensics/case/incident.hpp"
 
+#include "forensics/case/incident_number.hpp"
+
 #include <algorithm>
 #include <cstdlib>
-#include <regex>
 
 #include "forensics/core/atomic_file.hpp"
 #include "forensics/core/clock.hpp"
@@ -44,16 +45,7 @@ Result<IncidentInfo> incident_from_json(const nlohmann::json& j) {
   }
 }
 
-bool is_valid_incident_id(const std::string& id) {
-  static const std::regex re("^([A-Za-z0-9]{1,16})-([0-9]{4})([0-9]{2})([0-9]{2})-([0-9]{2})$");
-  std::smatch m;
-  if (!std::regex_match(id, m, re)) return false;
-  const int y = std::stoi(m[2]), mo = std::stoi(m[3]), d = std::stoi(m[4]);
-  if (y < 2000 || mo < 1 || mo > 12 || d < 1) return false;
-  static const int k_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= (mo == 2 ? (leap ? 29 : 28) : k_days[mo - 1]);
-}
+bool is_valid_incident_id(const std::string& id) { return incident_id_problem(id) == IncidentIdPart::none; }
 
 fs::path resolve_case_root(const std::string& cli_override) {
   if (!cli_override.empty()) return fs::path(cli_override);
@@ -77,20 +69,13 @@ std::vector<fs::path> chronology_files(const fs::path& case_root, const std::str
 }
 
 Status create_incident(const fs::path& case_root, const IncidentInfo& info) {
-  if (!is_valid_incident_id(info.incident_id))
-    return make_error(ErrorCode::invalid_input,
-                      "インシデント番号の形式が正しくありません: 「" + info.incident_id +
-                          "」。病院コード-YYYYMMDD-NN（例 OGMC-20221031-01）で入力してください",
-                      "invalid incident number \"" + info.incident_id +
-                          "\": use HOSPITALCODE-YYYYMMDD-NN, e.g. OGMC-20221031-01");
+  if (auto st = check_incident_id(info.incident_id); !st) return st;
   if (!is_valid_utf8(info.title) || !is_valid_utf8(info.facility))
     return make_error(ErrorCode::invalid_input, "件名または施設名が UTF-8 ではありません",
                       "the title or facility name is not valid UTF-8");
   if (info.title.empty())
     return make_error(ErrorCode::invalid_input, "件名を入力してください", "enter a title for the incident");
-  if (info.profile != "hospital" && info.profile != "clinic")
-    return make_error(ErrorCode::invalid_input, "種別は hospital（病院）か clinic（診療所）です",
-                      "profile must be hospital or clinic");
+  if (auto st = check_profile(info.profile); !st) return st;
   const fs::path dir = incident_dir(case_root, info.incident_id);
   std::error_code ec;
   if (fs::exists(dir / "incident.json", ec))

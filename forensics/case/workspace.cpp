@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "forensics/chronology/verify.hpp"
 #include "forensics/core/atomic_file.hpp"
 #include "forensics/core/provenance.hpp"
 #include "forensics/integrity/digest.hpp"
@@ -10,6 +11,34 @@
 namespace shodo {
 namespace fs = std::filesystem;
 using namespace chronology;
+
+namespace {
+
+// 1 for "<kit>.jsonl", N for "<kit>-N.jsonl" (N ≥ 2), 0 for any other name.
+int continuation_number(const fs::path& file, const std::string& kit_id) {
+  if (file.extension() != ".jsonl") return 0;
+  const std::string stem = file.stem().string();
+  if (stem == kit_id) return 1;
+  if (stem.size() <= kit_id.size() + 1 || stem.compare(0, kit_id.size(), kit_id) != 0 || stem[kit_id.size()] != '-')
+    return 0;
+  const std::string n = stem.substr(kit_id.size() + 1);
+  if (n.size() > 4 || n.find_first_not_of("0123456789") != std::string::npos || n[0] == '0') return 0;
+  const int v = std::stoi(n);
+  return v >= 2 ? v : 0;
+}
+
+}  // namespace
+
+std::vector<fs::path> Workspace::kit_chronology_files(const fs::path& chronology_dir, const std::string& kit_id) {
+  std::vector<std::pair<int, fs::path>> found;
+  std::error_code ec;
+  for (const auto& f : fs::directory_iterator(chronology_dir, ec))
+    if (const int n = continuation_number(f.path(), kit_id)) found.emplace_back(n, f.path());
+  std::sort(found.begin(), found.end());
+  std::vector<fs::path> out;
+  for (auto& [n, f] : found) out.push_back(std::move(f));
+  return out;
+}
 
 Result<std::unique_ptr<Workspace>> Workspace::open(const WorkspaceOptions& opt, OpenReport* report) {
   auto info = load_incident(opt.case_root, opt.incident_id);
@@ -24,7 +53,9 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const WorkspaceOptions& opt, 
 
   LogOptions lo;
   lo.incident_id = ws->m_incident.incident_id;
-  lo.device_id = ws->m_key->kit_id();
+  // The kit writes its newest chronology file: <kit>.jsonl, or the continuation after damage.
+  const auto mine = kit_chronology_files(ws->chronology_dir(), ws->m_key->kit_id());
+  lo.device_id = mine.empty() ? ws->m_key->kit_id() : mine.back().stem().string();
   lo.file = ws->chronology_dir() / (lo.device_id + ".jsonl");
   lo.training = ws->m_incident.training;
   lo.clock = ws->m_clock;
@@ -74,6 +105,52 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const WorkspaceOptions& opt
   return ws;
 }
 
+Result<std::unique_ptr<Workspace>> Workspace::continue_after_damage(const WorkspaceOptions& opt) {
+  if (opt.op.name.empty())
+    return make_error(ErrorCode::invalid_input, "操作者の名前を入力してください（--operator）",
+                      "enter the operator's name (--operator)");
+  auto info = load_incident(opt.case_root, opt.incident_id);
+  if (!info) return info.error();
+  auto key = KitKey::load_or_create(opt.case_root / "kit");
+  if (!key) return key.error();
+  const fs::path dir = incident_dir(opt.case_root, opt.incident_id) / "chronology";
+  const auto mine = kit_chronology_files(dir, key->kit_id());
+  if (mine.empty())
+    return make_error(ErrorCode::invalid_input, "このキットの記録はまだありません。続ける必要はありません",
+                      "this kit has no chronology yet; there is nothing to continue");
+  const fs::path damaged = mine.back();
+  auto v = chronology::verify_chronology_file(damaged);
+  if (!v) return v.error();
+  // A torn last record alone is not damage: opening recovers it (CHR-24), so no new file.
+  if (!v->problem || v->torn_tail)
+    return make_error(ErrorCode::invalid_input, "記録ファイルは損傷していません。このまま記録を続けられます",
+                      "the chronology is not damaged; recording can go on in it");
+  auto sha = sha256_file_hex(damaged);
+  if (!sha) return sha.error();
+  const int next = continuation_number(damaged, key->kit_id()) + 1;
+  const std::string device = key->kit_id() + "-" + std::to_string(next);
+
+  LogOptions lo;
+  lo.incident_id = info->incident_id;
+  lo.device_id = device;
+  lo.file = dir / (device + ".jsonl");
+  lo.training = info->training;
+  lo.clock = opt.clock ? opt.clock : &default_clock();
+  lo.key = &key.value();
+  auto log = ChronologyLog::open(lo);
+  if (!log) return log.error();
+  (*log)->set_operator(opt.op);
+  const std::string head = std::to_string(v->count) + " / " + (v->last_hash.empty() ? "-" : v->last_hash);
+  auto e = (*log)->append_system(
+      "continued_from",
+      "損傷した記録ファイルの続き / continues a damaged chronology: chronology/" + damaged.filename().string() +
+          " (sha256 " + sha.value() + "); 確認できた記録 / verified: " + head + "; 損傷 / damage: " + v->problem->ja + " / " +
+          v->problem->en + "; 元のファイルは変更せず証拠として保管 / the damaged file is kept unchanged as evidence");
+  if (!e) return e.error();
+  log->reset();
+  return open(opt);
+}
+
 Status Workspace::record_app_start() {
   auto e = m_log->append_system("app_start", "アプリ起動 / app started: shodo " + tool_version_string() + ", host " + host_name());
   if (!e) return e.error();
@@ -105,8 +182,24 @@ Status Workspace::set_operator(const Operator& op_in) {
 
 Result<Entry> Workspace::confirm_time(const ClockReading& at, std::int64_t reference_utc_ns,
                                       std::int64_t uncertainty_ns, const std::string& source,
-                                      const std::string& witness) {
+                                      const std::string& witness, const std::optional<Supersede>& replaces) {
   Entry d = make_time_check_draft(at, reference_utc_ns, uncertainty_ns, source, witness);
+  if (replaces) {
+    const Entry* old = nullptr;
+    for (const auto& e : m_log->entries())
+      if (e.seq == replaces->seq) old = &e;
+    const std::string no = std::to_string(replaces->seq);
+    if (!old)
+      return make_error(ErrorCode::not_found, "No. " + no + " の記録はありません", "there is no entry No. " + no);
+    if (old->type != EntryType::time_check)
+      return make_error(ErrorCode::invalid_input, "No. " + no + " は時刻合わせ確認ではありません",
+                        "No. " + no + " is not a time check");
+    if (m_log->time_reference().superseded(old->entry_id))
+      return make_error(ErrorCode::invalid_input, "No. " + no + " の確認はすでに置き換えられています",
+                        "the check No. " + no + " was already replaced");
+    d.target_entry_id = old->entry_id;
+    d.reason = replaces->reason;
+  }
   const double off_s = static_cast<double>(d.time_check->offset_ns) / 1e9;
   char buf[160];
   std::snprintf(buf, sizeof buf, "%+.3f s (±%.1f s)", off_s, static_cast<double>(uncertainty_ns) / 1e9);
@@ -116,6 +209,9 @@ Result<Entry> Workspace::confirm_time(const ClockReading& at, std::int64_t refer
               " JST, 補正値 / offset " + buf;
   if (TimeReference::looks_like_rtc_local_time(d.time_check->offset_ns))
     d.content += " — ホストの時計が現地時刻の可能性 / RTC probably set to local time";
+  if (replaces)
+    d.content += " — No. " + std::to_string(replaces->seq) + " の確認を置き換え / replaces check No. " +
+                  std::to_string(replaces->seq) + ": " + replaces->reason;
   return m_log->append(std::move(d));
 }
 
@@ -156,12 +252,14 @@ Result<ChronologyDocument> Workspace::document(bool japanese, bool merged,
   const ClockReading now = m_clock->now();
   doc.export_utc_ns = m_log->time_reference().correct(now).corrected_utc_ns.value_or(now.sys_utc_ns);
   doc.japanese = japanese;
-  if (!merged && extra_files.empty()) {
+  if (!merged && extra_files.empty() && !continued()) {
     doc.entries = m_log->entries();
     doc.heads.push_back({m_key->kit_id(), m_log->count(), m_log->head_hash()});
     return doc;
   }
-  std::vector<fs::path> files = chronology_files(m_case_root, m_incident.incident_id);
+  // This kit's files (the damaged one's verified part and its continuation), or every kit's.
+  std::vector<fs::path> files = merged ? chronology_files(m_case_root, m_incident.incident_id)
+                                       : kit_chronology_files(chronology_dir(), m_key->kit_id());
   for (const auto& f : extra_files) files.push_back(f);
   auto m = merge_chronologies(files);
   if (!m) return m.error();

@@ -50,6 +50,17 @@ class Workspace {
                                                  chronology::OpenReport* report = nullptr);
   // Creates the incident folder, then opens it and writes "incident_opened".
   static Result<std::unique_ptr<Workspace>> create(const WorkspaceOptions& opt, const IncidentInfo& info);
+  // A damaged chronology must not stop the response (issue 11): this kit goes on in a new
+  // chronology file, <kit>-N.jsonl (device "<kit>-N", a chain of its own), whose first entry
+  // ("continued_from") names the damaged file, its SHA-256, the last verified head (count and
+  // hash) and the damage found. The damaged file is never written again: it stays as evidence.
+  // Opening the incident afterwards opens the newest file of the kit. Needs an operator.
+  // Errors: invalid_input (no operator, or the kit's chronology is not damaged), as open().
+  static Result<std::unique_ptr<Workspace>> continue_after_damage(const WorkspaceOptions& opt);
+  // This kit's chronology files in order: <kit>.jsonl, then its continuations <kit>-2.jsonl, …
+  // (only those that exist). The last one is the one written.
+  static std::vector<std::filesystem::path> kit_chronology_files(const std::filesystem::path& chronology_dir,
+                                                                 const std::string& kit_id);
 
   const std::filesystem::path& case_root() const { return m_case_root; }
   std::filesystem::path dir() const { return incident_dir(m_case_root, m_incident.incident_id); }
@@ -66,15 +77,26 @@ class Workspace {
   Status record_app_stop();
   // Changes the operator; writes "operator_changed" if it differs. Errors as append().
   Status set_operator(const chronology::Operator& op);
+  // A time check recorded by mistake (a misread reference) is superseded by the next one, which
+  // names it (its No.) and says why; the mistaken one stays in the record (issue 11).
+  struct Supersede {
+    std::int64_t seq = 0;
+    std::string reason;
+  };
   // CHR-11: the operator confirms that the reference `source` showed `reference_utc_ns` at the
   // moment `at` was read (e.g. the key press on the 117 tone). Returns the time_check entry.
+  // Errors: `replaces` that is not a time check of this log, or one already superseded.
   Result<chronology::Entry> confirm_time(const ClockReading& at, std::int64_t reference_utc_ns,
                                          std::int64_t uncertainty_ns, const std::string& source,
-                                         const std::string& witness = {});
+                                         const std::string& witness = {},
+                                         const std::optional<Supersede>& replaces = std::nullopt);
   // Attaches a file (copied into <incident>/attachments/, hashed). Returns the attachment record.
   Result<chronology::Attachment> import_attachment(const std::filesystem::path& file);
 
-  // The document for exports: this kit's entries, or all chronologies of the incident merged
+  // True when this kit writes a continuation file (its first chronology was damaged).
+  bool continued() const { return m_log->options().device_id != m_key->kit_id(); }
+  // The document for exports: this kit's entries (with a continuation: the verified part of the
+  // damaged file and the continuation, merged), or all chronologies of the incident merged
   // (every *.jsonl under chronology/ plus `extra_files`, each verified on its own).
   Result<ChronologyDocument> document(bool japanese, bool merged,
                                       const std::vector<std::filesystem::path>& extra_files = {}) const;

@@ -15,12 +15,30 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The void of `target_id` that is in force (not itself voided), or null (issue 11: a second void
+// of an already-voided entry is refused).
+const Entry* void_in_force(const std::vector<Entry>& entries, const std::string& target_id) {
+  const Entry* found = nullptr;
+  for (const Entry& e : entries)
+    if (e.type == EntryType::void_entry && e.target_entry_id == target_id) found = &e;
+  if (!found) return nullptr;
+  for (const Entry& e : entries)
+    if (e.type == EntryType::void_entry && e.target_entry_id == found->entry_id) return nullptr;
+  return found;
+}
+
+
 constexpr const char* k_system_author = "Shodo";
 
 Error read_only_error(const Problem& p) {
+  // What happened, then in one sentence what to do (issue 11).
   return make_error(ErrorCode::read_only,
-                    "このクロノロジーは損傷しているため読み取り専用で開きます（書き換えません）: " + p.ja,
-                    "this chronology is damaged and opens read-only (it is never rewritten): " + p.en);
+                    "このクロノロジーは損傷しているため読み取り専用で開きます（書き換えません）: " + p.ja +
+                        "。紙に記録を続けるか、新しい記録ファイルに続け（shodo chrono continue、画面では「新しい記録ファイルで続ける」）、"
+                        "インシデント責任者に伝えてください",
+                    "this chronology is damaged and opens read-only (it is never rewritten): " + p.en +
+                        ". Go on on paper or in a new chronology file (shodo chrono continue, or \"Continue in a new file\" "
+                        "on screen), and tell the incident lead");
 }
 
 std::string with_file(std::string text, const fs::path& file) {
@@ -193,6 +211,17 @@ Result<Entry> ChronologyLog::append_locked(const Lock& lock, Entry d) {
   d.author = m_operator.name.empty() && d.source == SourceKind::system ? k_system_author : m_operator.name;
   d.author_roles = m_operator.roles;
   if (auto st = validate_draft(d); !st) return st.error();
+  if (d.type == EntryType::void_entry)
+    if (const Entry* v = void_in_force(entries(), d.target_entry_id)) {
+      std::string seq = "?";
+      for (const Entry& e : entries())
+        if (e.entry_id == d.target_entry_id) seq = std::to_string(e.seq);
+      return make_error(ErrorCode::invalid_input,
+                        "No. " + seq + " はすでに取り消されています（No. " + std::to_string(v->seq) + "、理由: " + v->reason +
+                            "）。二度取り消すことはできません",
+                        "No. " + seq + " is already voided (No. " + std::to_string(v->seq) + ", reason: " + v->reason +
+                            "); it cannot be voided twice");
+    }
 
   const ClockReading now = m_opt.clock->now();
   // CHR-12: a jump of the wall clock against CLOCK_BOOTTIME since the last entry of this boot.

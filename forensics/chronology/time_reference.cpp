@@ -1,13 +1,28 @@
 #include "forensics/chronology/time_reference.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace shodo::chronology {
 
 void TimeReference::observe(const Entry& e) {
   if (e.type != EntryType::time_check || !e.time_check) return;
-  m_checks.push_back(Confirmation{e.boot_id, e.recorded_mono_ns, e.recorded_sys_utc_ns, e.time_check->offset_ns,
-                                  e.time_check->uncertainty_ns, e.time_check->source, e.author});
+  if (!e.target_entry_id.empty()) {
+    m_superseded.push_back(e.target_entry_id);
+    std::erase_if(m_checks, [&](const Confirmation& k) { return k.entry_id == e.target_entry_id; });
+  }
+  m_checks.push_back(Confirmation{e.entry_id, e.seq, e.boot_id, e.recorded_mono_ns, e.recorded_sys_utc_ns,
+                                  e.time_check->offset_ns, e.time_check->uncertainty_ns, e.time_check->source,
+                                  e.author});
+}
+
+bool TimeReference::superseded(const std::string& entry_id) const {
+  return std::find(m_superseded.begin(), m_superseded.end(), entry_id) != m_superseded.end();
+}
+
+OffsetConcern offset_concern(std::int64_t offset_ns) {
+  if (TimeReference::looks_like_rtc_local_time(offset_ns)) return OffsetConcern::rtc_local_time;
+  return std::llabs(offset_ns) > k_large_offset_ns ? OffsetConcern::large : OffsetConcern::none;
 }
 
 Correction TimeReference::correct(const ClockReading& r) const {
@@ -55,7 +70,7 @@ Correction TimeReference::correct(const ClockReading& r) const {
   return c;
 }
 
-std::optional<double> TimeReference::drift_ppm(const std::string& boot_id) const {
+std::optional<Drift> TimeReference::drift(const std::string& boot_id) const {
   const Confirmation* a = nullptr;
   const Confirmation* b = nullptr;
   for (const auto& k : m_checks) {
@@ -66,7 +81,13 @@ std::optional<double> TimeReference::drift_ppm(const std::string& boot_id) const
   if (!a || !b || b->boottime_ns == a->boottime_ns) return std::nullopt;
   // Drift of the host's clocks against the reference, measured on CLOCK_BOOTTIME.
   const auto boff = [](const Confirmation* k) { return k->sys_utc_ns + k->offset_ns - k->boottime_ns; };
-  return static_cast<double>(boff(b) - boff(a)) * 1e6 / static_cast<double>(b->boottime_ns - a->boottime_ns);
+  Drift d;
+  d.interval_ns = b->boottime_ns - a->boottime_ns;
+  const double span = static_cast<double>(d.interval_ns);
+  d.ppm = static_cast<double>(boff(b) - boff(a)) * 1e6 / span;
+  d.uncertainty_ppm = static_cast<double>(a->uncertainty_ns + b->uncertainty_ns) * 1e6 / span;
+  if (d.uncertainty_ppm > k_drift_max_uncertainty_ppm) return std::nullopt;
+  return d;
 }
 
 bool TimeReference::looks_like_rtc_local_time(std::int64_t offset_ns) {

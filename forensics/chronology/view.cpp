@@ -49,6 +49,9 @@ ChronologyView::ChronologyView(const std::vector<Entry>& entries) {
       case EntryType::status_change:
         if (in_force) t.current_status = e.status;
         break;
+      case EntryType::time_check:  // a check recorded by mistake, replaced by this one
+        if (t.entry->type == EntryType::time_check) t.replaced_by_seq = e.seq;
+        break;
       default:
         break;
     }

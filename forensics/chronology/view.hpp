@@ -22,6 +22,7 @@ struct EntryState {
   ItemStatus current_status = ItemStatus::none;  // after status_change entries
   std::vector<const Entry*> addenda;             // 追記, oldest first
   std::vector<const Entry*> corrections;         // 訂正, oldest first
+  std::int64_t replaced_by_seq = 0;  // a time check replaced by a later one that names it (置換)
 };
 
 // The view over one device's (or a merged) list of entries. `entries` must outlive the view.

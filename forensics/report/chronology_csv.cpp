@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "forensics/core/atomic_file.hpp"
+#include "forensics/chronology/view.hpp"
 #include "forensics/core/clock.hpp"
 #include "forensics/report/csv_writer.hpp"
 
@@ -16,13 +17,14 @@ namespace {
 using chronology::Entry;
 
 // Header keys in column order (§3.5.2). The row builder below fills the same order.
-constexpr std::array<const char*, 17> k_column_keys = {
-    "export.csv.col.no",       "export.csv.col.recorded",   "export.csv.col.time_quality",
-    "export.csv.col.event_time", "export.csv.col.category", "export.csv.col.from",
-    "export.csv.col.to",       "export.csv.col.content",    "export.csv.col.action",
-    "export.csv.col.assignee", "export.csv.col.status",     "export.csv.col.corrects_no",
-    "export.csv.col.entry_type", "export.csv.col.author",   "export.csv.col.source",
-    "export.csv.col.entry_id", "export.csv.col.entry_hash",
+constexpr std::array<const char*, 19> k_column_keys = {
+    "export.csv.col.no",          "export.csv.col.record_state", "export.csv.col.recorded",
+    "export.csv.col.time_quality", "export.csv.col.event_time",  "export.csv.col.category",
+    "export.csv.col.from",        "export.csv.col.to",           "export.csv.col.content",
+    "export.csv.col.action",      "export.csv.col.assignee",     "export.csv.col.status",
+    "export.csv.col.corrects_no", "export.csv.col.reason",       "export.csv.col.entry_type",
+    "export.csv.col.author",      "export.csv.col.source",       "export.csv.col.entry_id",
+    "export.csv.col.entry_hash",
 };
 
 constexpr std::string_view k_utf8_bom = "\xEF\xBB\xBF";
@@ -63,6 +65,33 @@ std::string format_source(const Entry& e) {
   return std::string(chronology::to_string(e.source));
 }
 
+// 記録の状態: what later entries did to this one, e.g. "取消（No. 9）、追記あり（No. 7、8）".
+std::string record_state(const chronology::EntryState& st, i18n::Lang lang) {
+  const std::string sep = i18n::tr("export.list_separator", lang);
+  auto one = [&](const char* key, const std::string& nos) {
+    return fmt::format(fmt::runtime(i18n::tr(key, lang)), nos);
+  };
+  auto seqs = [&](const std::vector<const Entry*>& list) {
+    std::vector<std::string> nos;
+    for (const Entry* e : list) nos.push_back(std::to_string(e->seq));
+    return join(nos, sep);
+  };
+  std::vector<std::string> parts;
+  if (st.voided) parts.push_back(one("export.csv.state.voided", std::to_string(st.voided_by_seq)));
+  if (st.superseded) parts.push_back(one("export.csv.state.corrected", std::to_string(st.superseded_by_seq)));
+  if (st.replaced_by_seq != 0) parts.push_back(one("export.csv.state.replaced", std::to_string(st.replaced_by_seq)));
+  if (!st.addenda.empty()) parts.push_back(one("export.csv.state.addenda", seqs(st.addenda)));
+  return join(parts, sep);
+}
+
+// 理由: the row's own reason; for a voided or corrected row, why it was voided or corrected.
+std::string row_reason(const chronology::EntryState& st) {
+  if (!st.entry->reason.empty()) return st.entry->reason;
+  if (st.voided) return st.void_reason;
+  if (st.superseded && !st.corrections.empty()) return st.corrections.back()->reason;
+  return {};
+}
+
 }  // namespace
 
 std::vector<std::vector<std::string>> chronology_csv_table(const ChronologyDocument& doc, i18n::Lang lang) {
@@ -76,7 +105,10 @@ std::vector<std::vector<std::string>> chronology_csv_table(const ChronologyDocum
   for (const Entry& e : doc.entries) seq_of.emplace(e.entry_id, e.seq);
   const std::string list_sep = i18n::tr("export.list_separator", lang);
 
-  for (const Entry& e : doc.entries) {
+  const chronology::ChronologyView view(doc.entries);
+  for (std::size_t i = 0; i < doc.entries.size(); ++i) {
+    const Entry& e = doc.entries[i];
+    const chronology::EntryState& st = view.states()[i];
     std::string corrects;
     if (!e.target_entry_id.empty()) {
       // The target's No. when it is in this export; otherwise its entry_id, so the link is
@@ -86,6 +118,7 @@ std::vector<std::vector<std::string>> chronology_csv_table(const ChronologyDocum
     }
     table.push_back({
         std::to_string(e.seq),
+        record_state(st, lang),
         format_jst_display(e.display_utc_ns()),
         label("time_quality", chronology::to_string(e.time_quality), lang),
         e.event_time ? format_event_time(*e.event_time, lang) : std::string(),
@@ -98,6 +131,7 @@ std::vector<std::vector<std::string>> chronology_csv_table(const ChronologyDocum
         e.status == chronology::ItemStatus::none ? std::string()
                                                  : label("status", chronology::to_string(e.status), lang),
         corrects,
+        row_reason(st),
         label("entry_type", chronology::to_string(e.type), lang),
         e.author,
         format_source(e),
@@ -112,7 +146,7 @@ Result<ExportWarnings> write_chronology_csv(const ChronologyDocument& doc, const
                                             const std::filesystem::path& out) {
   const i18n::Lang lang = options.japanese_headers ? i18n::Lang::ja : i18n::Lang::en;
   const auto table = chronology_csv_table(doc, lang);
-  CsvWriter writer;
+  CsvWriter writer(options.neutralise_formulas);
   ExportWarnings warnings;
 
   if (options.encoding == CsvOptions::Encoding::utf8_bom) {

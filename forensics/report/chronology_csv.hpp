@@ -1,10 +1,14 @@
 // The chronology as a spreadsheet for the hospital (REQUIREMENTS §3.5.2): one row per entry,
 // correction/void/addendum/status-change rows included, in document order.
 //
-// Columns: No., 記録時刻(JST), 時刻品質, 事象時刻, 区分, 発信元, 受信先, 内容, 対応, 担当, 状態,
-// 訂正対象No., 種別, 記録者, 出典(live/paper), entry_id, entry_hash (English headers on request).
-// Values are the entry as recorded (its own status, not the status after later changes); the
-// 種別 and 訂正対象No. columns link a correction row to the row it corrects. Times are JST
+// Columns: No., 記録の状態, 記録時刻(JST), 時刻品質, 事象時刻, 区分, 発信元, 受信先, 内容, 対応, 担当,
+// 状態, 訂正対象No., 理由, 種別, 記録者, 出典(live/paper), entry_id, entry_hash (English headers on
+// request). Values are the entry as recorded (its own status, not the status after later
+// changes); the 種別 and 訂正対象No. columns link a correction row to the row it corrects, and
+// 記録の状態 flags the row that was later corrected, voided, extended or replaced (訂正済 / 取消 /
+// 追記あり / 置換済, with the No. that did it), so a voided guess never reads as fact (issue 11).
+// 理由 is the row's own reason (corrections, voids, replacing time checks); on a voided or
+// corrected row it is the reason of the void (else of the newest correction). Times are JST
 // "YYYY-MM-DD HH:MM:SS": the corrected time when there is one, else the system time, and the
 // 時刻品質 column says which. Format described in docs/FORMATS.md "Hospital CSV (§3.5.2)".
 #pragma once
@@ -26,6 +30,9 @@ struct CsvOptions {
   // cp932: Shift_JIS for older software; unrepresentable characters become '?' and are reported.
   enum class Encoding { utf8_bom, cp932 };
   Encoding encoding = Encoding::utf8_bom;
+  // A cell beginning with = + - @ TAB or CR gets a leading ' so that Excel shows it as text and
+  // never runs it as a formula (CSV injection). false: the text exactly as recorded.
+  bool neutralise_formulas = true;
 };
 
 // What the export had to change: every character replaced by '?' in a CP932 export, in file

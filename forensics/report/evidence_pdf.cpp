@@ -696,7 +696,7 @@ std::vector<std::vector<std::string>> register_csv_table(const std::vector<Evide
 }
 
 std::string register_csv(const std::vector<EvidenceItem>& items, bool japanese) {
-  report::CsvWriter w;
+  report::CsvWriter w(/*neutralise_formulas=*/true);  // opened in Excel: no cell is a formula
   w.add_raw("\xEF\xBB\xBF");
   for (const auto& r : register_csv_table(items, japanese)) w.add_record(r);
   return w.bytes();

@@ -30,13 +30,17 @@ bool export_kind_from(const std::string& name, ExportKind& out) {
   return false;
 }
 
+fs::path default_export_dir(const fs::path& incident_dir, std::int64_t utc_ns) {
+  std::string stamp = format_rfc3339_jst(utc_ns).substr(0, 19);
+  stamp.erase(std::remove(stamp.begin(), stamp.end(), '-'), stamp.end());
+  stamp.erase(std::remove(stamp.begin(), stamp.end(), ':'), stamp.end());
+  return incident_dir / "exports" / stamp;
+}
+
 fs::path default_export_dir(const Workspace& ws) {
   const auto c = ws.log().correction_now();
   const auto now = ws.log().options().clock->now();
-  std::string stamp = format_rfc3339_jst(c.corrected_utc_ns.value_or(now.sys_utc_ns)).substr(0, 19);
-  stamp.erase(std::remove(stamp.begin(), stamp.end(), '-'), stamp.end());
-  stamp.erase(std::remove(stamp.begin(), stamp.end(), ':'), stamp.end());
-  return ws.dir() / "exports" / stamp;
+  return default_export_dir(ws.dir(), c.corrected_utc_ns.value_or(now.sys_utc_ns));
 }
 
 namespace {
@@ -61,14 +65,23 @@ Status between_files(const CancelToken& cancel) {
   return make_error(ErrorCode::invalid_input, "出力を取り消しました", "the export was cancelled");
 }
 
-// §3.5.4: the chronologies exactly as stored (up to the length they had when the plan was made),
-// the incident, the kit's public identity, the provenance, and a manifest.sha256 (sha256sum -c
-// format) over every file of the set.
+report::CsvOptions csv_options(const ExportOptions& opt, bool cp932) {
+  report::CsvOptions co;
+  co.japanese_headers = opt.japanese;
+  co.encoding = cp932 ? report::CsvOptions::Encoding::cp932 : report::CsvOptions::Encoding::utf8_bom;
+  co.neutralise_formulas = !opt.csv_raw;
+  return co;
+}
+
+// §3.5.4, the complete hand-over set: the chronologies exactly as stored (up to the length they
+// had when the plan was made), the incident, the kit's public identity, the attachments, the
+// readable reports of all kits' entries (PDF, hospital CSV, Timesketch JSONL and CSV), the
+// provenance, and a manifest.sha256 (sha256sum -c format) over every file of the set.
 Status write_full_set(const ExportPlan& plan, std::vector<fs::path>& written, Progress& progress,
                       const CancelToken& cancel) {
   const fs::path& out = plan.out_dir;
   const ChronologyDocument& doc = plan.doc;
-  progress.total.store(plan.logs.size() + 2 + plan.attachments.size() + 2);
+  progress.total.store(plan.logs.size() + 2 + plan.attachments.size() + 4 + 2);
   auto wrote = [&](const fs::path& f) {
     written.push_back(f);
     progress.done.fetch_add(1);
@@ -96,6 +109,29 @@ Status write_full_set(const ExportPlan& plan, std::vector<fs::path>& written, Pr
     if (auto st = write_file_atomic(out / "attachments" / f.filename(), *bytes); !st) return st;
     wrote(out / "attachments" / f.filename());
   }
+  const std::string base = plan.incident.incident_id + "_chronology";
+  const auto report_file = [&](const std::string& name, auto&& write) -> Status {
+    if (auto st = between_files(cancel); !st) return st;
+    if (auto st = write(out / name); !st) return st;
+    wrote(out / name);
+    return ok_status();
+  };
+  if (auto st = report_file(base + ".pdf", [&](const fs::path& f) { return report::write_chronology_pdf(doc, f); }); !st)
+    return st;
+  if (auto st = report_file(base + ".csv", [&](const fs::path& f) -> Status {
+        auto w = report::write_chronology_csv(doc, csv_options(plan.opt, false), f);
+        return w ? ok_status() : Status(w.error());
+      });
+      !st)
+    return st;
+  if (auto st = report_file(base + "_timesketch.jsonl",
+                            [&](const fs::path& f) { return report::write_timesketch_jsonl(doc, f); });
+      !st)
+    return st;
+  if (auto st = report_file(base + "_timesketch.csv",
+                            [&](const fs::path& f) { return report::write_timesketch_csv(doc, f); });
+      !st)
+    return st;
   nlohmann::json heads = nlohmann::json::array();
   for (const auto& h : doc.heads) heads.push_back({{"device_id", h.device_id}, {"count", h.count}, {"last_hash", h.last_hash}});
   nlohmann::json info{{"format", "shodo-export-info"},
@@ -150,6 +186,32 @@ JobType export_job_type() {
   return t;
 }
 
+namespace {
+
+// The full set's files as they are now: every chronology file with its length (the logs only
+// grow, so lines appended later are left out), incident.json, kit.json, the attachments.
+Status add_full_set_files(const fs::path& case_root, ExportPlan& plan) {
+  std::error_code ec;
+  for (const auto& f : chronology_files(case_root, plan.incident.incident_id)) {
+    const auto size = fs::file_size(f, ec);
+    if (ec)
+      return make_errno_error(ErrorCode::io_error, ec.value(), "記録ファイルの大きさを読めません: " + f.string(),
+                              "cannot read the size of " + f.string());
+    plan.logs.emplace_back(f, static_cast<std::uint64_t>(size));
+  }
+  auto inc = read_file(plan.incident_dir / "incident.json");
+  if (!inc) return inc.error();
+  plan.incident_json = std::move(inc.value());
+  auto kit = read_file(case_root / "kit" / "kit.json");
+  if (!kit) return kit.error();
+  plan.kit_json = std::move(kit.value());
+  if (fs::is_directory(plan.incident_dir / "attachments", ec))
+    for (const auto& f : fs::directory_iterator(plan.incident_dir / "attachments", ec)) plan.attachments.push_back(f.path());
+  return ok_status();
+}
+
+}  // namespace
+
 Result<ExportPlan> prepare_export(const Workspace& ws, ExportKind kind, const fs::path& out_dir, const ExportOptions& opt) {
   ExportPlan plan;
   plan.kind = kind;
@@ -159,27 +221,28 @@ Result<ExportPlan> prepare_export(const Workspace& ws, ExportKind kind, const fs
   plan.incident_dir = ws.dir();
   // The head BEFORE writing: the export covers exactly the entries up to here, and its own
   // "export" entry follows it (with the file hashes).
-  auto doc = ws.document(opt.japanese, opt.merged);
+  // The full set holds every kit's log, so its reports cover every kit's entries too.
+  auto doc = ws.document(opt.japanese, opt.merged || kind == ExportKind::full_set);
   if (!doc) return doc.error();
   plan.doc = std::move(doc.value());
-  if (kind == ExportKind::full_set) {
-    std::error_code ec;
-    for (const auto& f : chronology_files(ws.case_root(), ws.incident().incident_id)) {
-      const auto size = fs::file_size(f, ec);
-      if (ec)
-        return make_errno_error(ErrorCode::io_error, ec.value(), "記録ファイルの大きさを読めません: " + f.string(),
-                                "cannot read the size of " + f.string());
-      plan.logs.emplace_back(f, static_cast<std::uint64_t>(size));
-    }
-    auto inc = read_file(ws.dir() / "incident.json");
-    if (!inc) return inc.error();
-    plan.incident_json = std::move(inc.value());
-    auto kit = read_file(ws.case_root() / "kit" / "kit.json");
-    if (!kit) return kit.error();
-    plan.kit_json = std::move(kit.value());
-    if (fs::is_directory(ws.dir_attachments(), ec))
-      for (const auto& f : fs::directory_iterator(ws.dir_attachments(), ec)) plan.attachments.push_back(f.path());
-  }
+  if (kind == ExportKind::full_set)
+    if (auto st = add_full_set_files(ws.case_root(), plan); !st) return st.error();
+  return plan;
+}
+
+Result<ExportPlan> prepare_export(const fs::path& case_root, const ReadOnlyDocument& ro, ExportKind kind,
+                                  const fs::path& out_dir, const ExportOptions& opt) {
+  ExportPlan plan;
+  plan.kind = kind;
+  plan.out_dir = out_dir;
+  plan.opt = opt;
+  plan.incident = ro.doc.incident;
+  plan.incident_dir = incident_dir(case_root, ro.doc.incident.incident_id);
+  plan.doc = ro.doc;
+  plan.doc.japanese = opt.japanese;
+  plan.recorded = false;
+  if (kind == ExportKind::full_set)
+    if (auto st = add_full_set_files(case_root, plan); !st) return st.error();
   return plan;
 }
 
@@ -212,10 +275,7 @@ Result<ExportResult> write_export(const ExportPlan& plan, Progress& progress, co
       break;
     case ExportKind::csv_utf8:
     case ExportKind::csv_cp932: {
-      report::CsvOptions co;
-      co.japanese_headers = opt.japanese;
-      co.encoding = kind == ExportKind::csv_cp932 ? report::CsvOptions::Encoding::cp932
-                                                  : report::CsvOptions::Encoding::utf8_bom;
+      const report::CsvOptions co = csv_options(opt, kind == ExportKind::csv_cp932);
       written.push_back(out_dir / (base + (kind == ExportKind::csv_cp932 ? "_cp932.csv" : ".csv")));
       auto w = report::write_chronology_csv(doc, co, written.back());
       if (!w) {
@@ -264,6 +324,16 @@ Result<ExportResult> write_export(const ExportPlan& plan, Progress& progress, co
   }
   res.heads = doc.heads;
   return res;
+}
+
+std::string paper_anchor(const std::vector<ChainHead>& heads, bool japanese) {
+  std::string out;
+  for (const auto& h : heads) {
+    if (!out.empty()) out += "  ·  ";
+    if (heads.size() > 1) out += h.device_id + ": ";
+    out += std::to_string(h.count) + (japanese ? " 件 / " : " entries / ") + h.last_hash.substr(0, 16);
+  }
+  return out;
 }
 
 Status record_export(Workspace& ws, const ExportPlan& plan, const ExportResult& res) {

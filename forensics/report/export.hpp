@@ -36,7 +36,8 @@ enum class ExportKind {
   csv_cp932,         // hospital CSV, CP932, with warnings for unmappable characters
   timesketch_csv,    // §3.5.3
   timesketch_jsonl,  // §3.5.3
-  full_set,          // §3.5.4: JSONL as stored + incident + kit key + provenance + manifest.sha256
+  full_set,          // §3.5.4: JSONL as stored + incident + kit key + attachments + PDF, CSV, Timesketch
+                     // of every kit's entries + provenance + manifest.sha256 (the hand-over set)
 };
 
 // Parses "pdf", "open-items", "blank-sheets", "csv", "csv-cp932", "timesketch-csv",
@@ -59,7 +60,16 @@ struct ExportOptions {
   bool merged = false;       // all kits' chronologies of the incident
   int blank_sheets = 5;      // for blank_sheets_pdf
   int first_sheet_no = 1;
+  // Hospital CSV: the text exactly as recorded, even a cell that Excel would run as a formula
+  // (by default such a cell gets a leading ', see report::CsvOptions).
+  bool csv_raw = false;
 };
+
+// The paper anchor (issue 11, CHR-23): what the responder writes on the paper copy after an
+// export, so that removal of later entries can be proved (`chrono verify --expect-count N
+// --expect-head HEX`): the entry count and the first 16 hex digits of the head, e.g.
+// "42 件 / 0123456789abcdef"; with several kits (merged) each head is prefixed by its kit.
+std::string paper_anchor(const std::vector<ChainHead>& heads, bool japanese);
 
 // Everything an export needs, copied from the Workspace on its owner thread (see above). A value:
 // it holds no reference into the Workspace.
@@ -74,6 +84,8 @@ struct ExportPlan {
   std::vector<std::pair<std::filesystem::path, std::uint64_t>> logs;
   std::string incident_json, kit_json;   // full set: the bytes as stored
   std::vector<std::filesystem::path> attachments;  // full set: the attachment files
+  // False for an export of a damaged chronology (no Workspace): nothing can record it.
+  bool recorded = true;
 };
 
 // The phases of an export job (Progress::phase); `done` / `total` count output files.
@@ -86,6 +98,12 @@ JobType export_job_type();
 // Step 1 (owner thread). Errors: integrity (merged chains), io_error (files of the full set).
 Result<ExportPlan> prepare_export(const Workspace& ws, ExportKind kind, const std::filesystem::path& out_dir,
                                   const ExportOptions& opt);
+// The same from a damaged chronology opened read-only (issue 11: a damaged chronology must not stop
+// the response): the verified part of every chain, and blank sheets; the full set holds the
+// damaged files byte for byte. Nothing records such an export (plan.recorded is false and
+// record_export must not be called): the caller says so, and the paper anchor is what remains.
+Result<ExportPlan> prepare_export(const std::filesystem::path& case_root, const ReadOnlyDocument& ro, ExportKind kind,
+                                  const std::filesystem::path& out_dir, const ExportOptions& opt);
 // Step 2 (any thread; touches no Workspace). Writes into plan.out_dir (created if needed), with
 // progress in files; between files it obeys pause and cancel (a cancelled export removes what it
 // wrote and returns invalid_input "cancelled"). Errors: not_saved / no_space / io_error.
@@ -101,5 +119,7 @@ Result<ExportResult> export_chronology(Workspace& ws, ExportKind kind, const std
 
 // Default export folder: <incident>/exports/<YYYYMMDDTHHMMSS>/.
 std::filesystem::path default_export_dir(const Workspace& ws);
+// The same for a time and an incident folder (an export of a damaged, read-only chronology).
+std::filesystem::path default_export_dir(const std::filesystem::path& incident_dir, std::int64_t utc_ns);
 
 }  // namespace shodo

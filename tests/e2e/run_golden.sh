@@ -33,7 +33,8 @@
 #   the temp dir path → <TMP>; the tool version "0.1.0 (abcdef123456)" → <VERSION> (it names the git
 #   commit, which changes with every commit); key fingerprints "xxxx xxxx ... xxxx" (8 groups) → <FPR>;
 #   UUIDs → <UUID>; 128-hex signatures → <SIG>; 64-hex hashes → <HASH>; on lines that mention
-#   "No. N", "hash", "head", "ハッシュ" or "先頭", and inside "(...)", 16-hex hash prefixes → <H16>;
+#   "No. N", "hash", "head", "ハッシュ" or "先頭", and inside "(...)", and after "件 / " or
+#   "entries / " (the paper anchor), 16-hex hash prefixes → <H16>;
 #   kit IDs KIT-XXXXXXXX → <KIT>.
 #
 # On failure the case's temp dir is kept (its path is printed) with the raw output in
@@ -88,6 +89,7 @@ normalise() {
     -e 's/\b[0-9a-f]{64}\b/<HASH>/g' \
     -e '/No\. [0-9]|[Hh]ash|[Hh]ead|ハッシュ|先頭/s/\b[0-9a-f]{16}\b/<H16>/g' \
     -e 's/\(([0-9a-f]{16})\)/(<H16>)/g' \
+    -e 's/(件 \/ |entries \/ )[0-9a-f]{16}\b/\1<H16>/g' \
     -e 's/\bKIT-[0-9A-F]{8}\b/<KIT>/g'
 }
 

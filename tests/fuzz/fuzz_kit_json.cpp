@@ -4,16 +4,21 @@
 // compared with (read_dpkg_status). The medium is a USB stick that may have been damaged or
 // altered: that is what the self-check exists to detect, so reading it must never crash.
 // Also the operator remembered for the kit session (parse_session_operator, case/session_operator),
-// read by every command from the case volume.
+// read by every command from the case volume, and the kit's settings (parse_kit_settings,
+// case/kit_settings) that number new incidents.
 //
 // Contract checked on every input:
 //  * never crashes or throws: a bad manifest is invalid_input, a bad saved check invalid_input;
 //  * an accepted medium check survives to_json → medium_check_from_json unchanged;
 //  * an accepted manifest's medium_sums stays a relative path inside the medium;
 //  * an accepted session operator has a name and known roles as a set, and survives
-//    session_operator_json → parse_session_operator unchanged.
+//    session_operator_json → parse_session_operator unchanged;
+//  * accepted kit settings have an empty or valid facility code (one that numbers incidents) and a
+//    known profile, and survive kit_settings_json → parse_kit_settings unchanged.
 #include <nlohmann/json.hpp>
 
+#include "forensics/case/incident_number.hpp"
+#include "forensics/case/kit_settings.hpp"
 #include "forensics/case/session_operator.hpp"
 #include "forensics/core/result.hpp"
 #include "forensics/kit/selfcheck.hpp"
@@ -68,6 +73,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                      again->boot_id == session->boot_id && again->set_utc_ns == session->set_utc_ns);
   }
 
+  const auto settings = parse_kit_settings(text);
+  if (!settings) {
+    SHODO_FUZZ_CHECK(settings.error().code == ErrorCode::invalid_input && !settings.error().ja.empty());
+  } else {
+    SHODO_FUZZ_CHECK(settings->profile == "hospital" || settings->profile == "clinic");
+    if (!settings->facility_code.empty())
+      SHODO_FUZZ_CHECK(incident_id_problem(settings->facility_code + "-20221031-01") == IncidentIdPart::none);
+    const auto again = parse_kit_settings(kit_settings_json(settings.value()));
+    SHODO_FUZZ_CHECK(again.ok() && again->facility_code == settings->facility_code &&
+                     again->facility_name == settings->facility_name && again->profile == settings->profile);
+  }
   const auto status = kit::read_dpkg_status(file);
   SHODO_FUZZ_CHECK(status.ok());  // the file exists: any content is read, never an error
   return 0;

@@ -270,7 +270,7 @@ TEST_CASE("while a job owns the Workspace the other screens and recording are lo
   REQUIRE(gui.app().evidence().job_busy());
   CHECK(w.step() == WizardStep::run);
   run_script(gui, "expect_tag ev.busy_banner\nexpect_tag acq.run.plot\nclick nav.chronology\nwait_frames 2\n"
-                  "expect_screen evidence\nkey f1\nwait_frames 2\nexpect_screen evidence\n");
+                  "expect_screen evidence\nkey f2\nwait_frames 2\nexpect_screen evidence\n");
   // The rate plot really occupies the width of the panel (a negative width once drew nothing).
   const auto plot = gui.app().tags().find("acq.run.plot");
   REQUIRE(plot);

@@ -19,7 +19,8 @@
 #include "app/gui/script_runner.hpp"
 #include "app/gui/synthetic_entries.hpp"
 #include "app/gui/screen_chronology.hpp"
-#include "app/gui/time_input.hpp"
+#include "forensics/case/kit_settings.hpp"
+#include "forensics/core/time_input.hpp"
 #include "forensics/chronology/verify.hpp"
 #include "forensics/report/export.hpp"
 #include "forensics/integrity/digest.hpp"
@@ -109,7 +110,9 @@ TEST_CASE("every screen renders with no incident, 3 entries and 100,000 entries"
     render_every_screen(gui, model);
     const auto& list = gui.app().chronology().list();
     REQUIRE(list.rows().size() == 100000);
-    REQUIRE(list.visible().size() == 100000);
+    // Every ninth entry is the app's own (app_start): hidden until asked for (issue 11).
+    REQUIRE(list.bookkeeping_rows() == 11112);
+    REQUIRE(list.visible().size() == 100000 - 11112);
     gui.set_display_size(ImVec2(1024, 768));
     render_every_screen(gui, model);
   }
@@ -415,6 +418,27 @@ TEST_CASE("keys the input method consumed do not reach the widgets (GLFW 3.3 rep
   }
 }
 
+TEST_CASE("a new incident takes the proposed number with Enter: the kit's facility code, today, the next NN", "[gui][script]") {
+  // Issue 11: nothing to invent at 08:40. The kit remembers OGMC; OGMC-20221031-01 exists.
+  SHODO_TEST_DIR(dir);
+  FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+  REQUIRE(save_kit_settings(dir.path(), KitSettings{"OGMC", "大阪総合医療センター", "hospital"}).ok());
+  AppModel model(model_options(dir.path(), &clock));
+  REQUIRE(model.set_operator({"山田 花子", {"SCR"}}));
+  IncidentInfo first = incident();
+  first.incident_id = "OGMC-20221031-01";
+  REQUIRE(model.create_incident(first));
+  HeadlessGui gui(model);
+  gui.app().show(Screen::home);
+  // The form opens with the number filled in and the typing in the title; Enter creates.
+  run_script(gui, "wait_frames 2\nclick home.new_incident\nwait_frames 2\ntype 二件目\nkey enter\nwait_frames 2\n"
+                  "expect_no_error\n");
+  REQUIRE(model.workspace());
+  CHECK(model.workspace()->incident().incident_id == "OGMC-20221031-02");
+  CHECK(model.workspace()->incident().title == "二件目");
+  CHECK(model.workspace()->incident().facility == "大阪総合医療センター");
+}
+
 TEST_CASE("the one-step reference time check records the offset measured at the press", "[gui][script]") {
   SHODO_TEST_DIR(dir);
   // The host clock reads 2022-10-31 08:40:00 JST and stands still (FixedClock).
@@ -425,8 +449,14 @@ TEST_CASE("the one-step reference time check records the offset measured at the 
   HeadlessGui gui(model);
   gui.app().show(Screen::home);
   REQUIRE(next_step(model) == NextStep::confirm_time);
+  // No reference is preselected (issue 11): the operator says which clock was read.
+  const std::string choose_117 = "wait_frames 2\nclick home.time.source\nwait_frames 2\nclick home.time.source.117\nwait_frames 2\n";
+  SECTION("without a source chosen, nothing can be recorded") {
+    run_script(gui, "wait_frames 2\nclick home.time.reference\ntype 08:40:05\nclick home.time.now\nwait_frames 2\n");
+    CHECK(model.workspace()->log().time_reference().latest() == nullptr);
+  }
   SECTION("117 says 08:40:05: the host is 5 s slow") {
-    run_script(gui, "wait_frames 2\nclick home.time.reference\ntype 08:40:05\nclick home.time.now\nwait_frames 2\n"
+    run_script(gui, choose_117 + "click home.time.reference\ntype 08:40:05\nclick home.time.now\nwait_frames 2\n"
                     "expect_no_error\n");
     const auto* c = model.workspace()->log().time_reference().latest();
     REQUIRE(c);
@@ -437,12 +467,36 @@ TEST_CASE("the one-step reference time check records the offset measured at the 
     CHECK(model.correction_now().quality == chronology::TimeQuality::ref_confirmed);
     CHECK(next_step(model) == NextStep::attach_mirror);
   }
-  SECTION("the wall shows 17:40: the RTC keeps local time (+9 h), and the hint says so") {
-    run_script(gui, "wait_frames 2\nclick home.time.reference\ntype 17:40:00\nclick home.time.now\nwait_frames 2\n");
+  SECTION("the wall shows 17:40: the RTC keeps local time (+9 h); recorded only after 'record it'") {
+    run_script(gui, choose_117 + "click home.time.reference\ntype 17:40:00\nclick home.time.now\nwait_frames 2\n");
+    CHECK(model.workspace()->log().time_reference().latest() == nullptr);  // asked first
+    run_script(gui, "expect_tag home.time.record_anyway\nclick home.time.record_anyway\nwait_frames 2\n");
     const auto* c = model.workspace()->log().time_reference().latest();
     REQUIRE(c);
     CHECK(c->offset_ns == 9 * 3600 * k_s);
     CHECK(chronology::TimeReference::looks_like_rtc_local_time(c->offset_ns));
+  }
+  SECTION("a misread hour is not recorded when the operator tries again") {
+    run_script(gui, choose_117 + "click home.time.reference\ntype 09:40:00\nclick home.time.now\nwait_frames 2\n"
+                                 "click home.time.try_again\nwait_frames 2\n");
+    CHECK(model.workspace()->log().time_reference().latest() == nullptr);
+    CHECK(model.entries().back().type != chronology::EntryType::time_check);
+  }
+  SECTION("a check recorded by mistake is replaced by the next one, which says why") {
+    run_script(gui, choose_117 + "click home.time.reference\ntype 09:40:00\nclick home.time.now\nwait_frames 2\n"
+                                 "click home.time.record_anyway\nwait_frames 2\n");
+    const auto* wrong = model.workspace()->log().time_reference().latest();
+    REQUIRE(wrong);
+    const std::string wrong_id = wrong->entry_id;
+    run_script(gui, "click home.time.replace_last\nwait_frames 2\nclick home.time.replace_reason\ntype 時の読み違い\n"
+                    "click home.time.reference\ntype 08:40:03\nclick home.time.now\nwait_frames 2\nexpect_no_error\n");
+    const auto& tref = model.workspace()->log().time_reference();
+    CHECK(tref.superseded(wrong_id));
+    REQUIRE(tref.latest());
+    CHECK(tref.latest()->offset_ns == 3 * k_s);
+    const auto& e = model.entries().back();
+    CHECK(e.target_entry_id == wrong_id);
+    CHECK(e.reason == "時の読み違い");
   }
 }
 
@@ -471,6 +525,42 @@ TEST_CASE("the export dialog writes the CSV into <incident>/exports and lists it
     if (f.path().extension() == ".csv") csv.push_back(f.path());
   REQUIRE(csv.size() == 1);
   CHECK(read_bytes(csv.front()).find("サーバ室で暗号化を確認") != std::string::npos);
+}
+
+// Issue 11 "Printing and the paper anchor": after an export at 1024×768 the paper anchor, the
+// print row and the file list are all on screen without scrolling; with no printing service the
+// print row says so (and how to set one up) in place of the button.
+TEST_CASE("the export result at 1024x768 shows the paper anchor, the print row and the files without scrolling",
+          "[gui][script][export]") {
+  SHODO_TEST_DIR(dir);
+  shodo::unit::EnvGuard env({"CUPS_SERVER"});
+  ::setenv("CUPS_SERVER", (dir.path() / "no-cups.sock").c_str(), 1);
+  FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+  AppModel model(model_options(dir.path(), &clock));
+  REQUIRE(model.set_operator({"山田 花子", {"SCR"}}));
+  REQUIRE(model.create_incident(incident()));
+  chronology::Entry d;
+  d.from = "救急外来";
+  d.to = {"対策本部"};
+  d.content = "サーバ室で暗号化を確認";
+  REQUIRE(model.append(d).ok());
+  HeadlessGui gui(model, ImVec2(1024, 768));
+  gui.app().show(Screen::chronology);
+  for (const char* kind : {"exp.pdf", "exp.full_set"}) {
+    INFO(kind);
+    run_script(gui, std::string("wait_frames 2\nclick chron.export\nwait_frames 2\nclick ") + kind +
+                        "\nclick exp.run\nwait_job 120\nwait_frames 3\nexpect_no_error\n"
+                        "expect_tag exp.anchor\nexpect_tag exp.print_unavailable\nexpect_tag exp.sha.0\n");
+    for (const char* t : {"exp.anchor", "exp.print_unavailable", "exp.sha.0", "exp.close"}) {
+      INFO(t);
+      const auto r = gui.app().tags().find(t);
+      REQUIRE(r.has_value());
+      CHECK(r->min.y >= 0);
+      CHECK(r->max.y <= 768);
+      CHECK(r->max.x <= 1024);
+    }
+    run_script(gui, "click exp.close\nwait_frames 2\n");
+  }
 }
 
 // Issue 10 §3: an export is a job. While a PDF of thousands of entries is written the window keeps
@@ -695,4 +785,104 @@ TEST_CASE("a damaged chronology opens read-only: verified entries, the damage na
   // Never rewritten, nothing added beside it.
   CHECK(shodo::unit::openssl_sha256_file(file) == sha_before);
   CHECK(std::distance(std::filesystem::directory_iterator(file.parent_path()), {}) == files_before);
+}
+
+// Issue 11 "Keyboard and help": a whole first round without the mouse. Home opens with the focus
+// in the operator's name (Enter sets it); the chronology opens with the focus in the sender; Enter
+// walks to the next empty field and Ctrl+Enter records; F6 moves to the list and selects the
+// newest row, Ctrl+E corrects it (the dialog's focus is in the content, Ctrl+Enter records);
+// F1 shows the keys of the screen and closes with Esc.
+TEST_CASE("keyboard only: operator, entry, list, correction and help without the mouse", "[gui][script][keys]") {
+  SHODO_TEST_DIR(dir);
+  FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+  AppModel model(model_options(dir.path(), &clock));
+  HeadlessGui gui(model, ImVec2(1024, 768));
+  run_script(gui, "wait_frames 3\ntype 山田 花子\nkey enter\nwait_frames 2\nexpect_no_error\n");
+  REQUIRE(model.operator_confirmed());
+  CHECK(model.session_operator().name == "山田 花子");
+  REQUIRE(model.create_incident(incident()));
+  run_script(gui, R"(
+    key f3
+    wait_frames 3
+    expect_screen chronology
+    type 救急外来
+    key enter
+    wait_frames 2
+    type 対策本部
+    key enter
+    wait_frames 2
+    type サーバ室で暗号化を確認
+    key ctrl+enter
+    wait_frames 3
+    expect_no_error
+  )");
+  REQUIRE(model.entries().back().content == "サーバ室で暗号化を確認");
+  CHECK(model.entries().back().from == "救急外来");
+  const std::int64_t recorded = model.entries().back().seq;
+
+  run_script(gui, "key f6\nwait_frames 3\n");
+  const auto& list = gui.app().chronology().list();
+  REQUIRE(gui.app().chronology().table().selected_row >= 0);
+  CHECK(list.rows()[static_cast<std::size_t>(gui.app().chronology().table().selected_row)].index ==
+        model.entries().size() - 1);
+  CHECK(gui.app().chronology().table().focused);
+  run_script(gui, R"(
+    key ctrl+e
+    wait_frames 3
+    expect_tag dlg.reason
+    key ctrl+a
+    type サーバ室と PACS で暗号化を確認
+    click dlg.reason
+    type 聞き違い
+    key ctrl+enter
+    wait_frames 3
+    expect_no_error
+  )");
+  const auto& c = model.entries().back();
+  REQUIRE(c.type == chronology::EntryType::correction);
+  CHECK(c.content == "サーバ室と PACS で暗号化を確認");
+  CHECK(c.reason == "聞き違い");
+  CHECK(c.target_entry_id == model.entries()[static_cast<std::size_t>(recorded - 1)].entry_id);
+
+  run_script(gui, "key f1\nwait_frames 2\nexpect_tag help.keys\n");
+  CHECK(gui.app().help_open());
+  run_script(gui, "key esc\nwait_frames 2\n");
+  CHECK_FALSE(gui.app().help_open());
+}
+
+// Issue 11 "Human entries in front": the app's own rows (start, export, checkpoint, operator
+// change …) are hidden by default and counted; a time check is a person's act and stays; ticking
+// "System entries" shows every row.
+TEST_CASE("the chronology list shows the human entries and hides the app's bookkeeping until asked", "[gui][script]") {
+  SHODO_TEST_DIR(dir);
+  FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+  AppModel model(model_options(dir.path(), &clock));
+  REQUIRE(model.set_operator({"山田 花子", {"SCR"}}));
+  REQUIRE(model.create_incident(incident()));
+  REQUIRE(model.confirm_time(clock.now(), k_t0 + 1000 * k_s, k_s, "117", ""));
+  for (int i = 0; i < 5; ++i) {
+    chronology::Entry d;
+    d.from = "救急外来";
+    d.to = {"対策本部"};
+    d.content = "報告 " + std::to_string(i + 1);
+    REQUIRE(model.append(d).ok());
+    if (i == 2) REQUIRE(model.workspace()->log().append_checkpoint().ok());
+  }
+  REQUIRE(model.set_operator({"佐藤 次郎", {"CSIRT"}}));  // an operator_changed row
+  HeadlessGui gui(model, ImVec2(1024, 768));
+  gui.app().show(Screen::chronology);
+  run_script(gui, "wait_frames 3\n");
+  const auto& list = gui.app().chronology().list();
+  std::size_t human = 0, bookkeeping = 0;
+  for (const auto& e : model.entries()) {
+    const bool book = (e.category == chronology::Category::system && e.type != chronology::EntryType::time_check) ||
+                      e.type == chronology::EntryType::checkpoint;
+    (book ? bookkeeping : human)++;
+  }
+  REQUIRE(bookkeeping >= 4);  // incident opened, app start, checkpoint, operator changed
+  CHECK(list.bookkeeping_rows() == bookkeeping);
+  CHECK(list.visible().size() == human);  // 5 reports and the time check
+  for (std::uint32_t v : list.visible()) CHECK_FALSE(list.rows()[v].flags & k_row_bookkeeping);
+  run_script(gui, "click chron.show_system\nwait_frames 2\n");
+  CHECK(list.visible().size() == model.entries().size());
 }

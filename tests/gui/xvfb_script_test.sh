@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # GUI end-to-end under Xvfb (label "gui"): the real window, fonts and GL renderer, driven by a
 # script through the same widgets a user clicks. The incident comes from the CLI, whose operator
-# the window takes over; the operator is changed on Home; one entry is typed on the chronology screen; screenshots are taken at
-# 1280x800 and 1024x768. Checks: the entry is in the chronology JSONL, the PNGs exist and show
+# the window takes over; the operator is changed on Home; one entry is typed on the chronology
+# screen; screenshots are taken at 1280x800 and 1024x768. Checks: the entry is in the chronology JSONL, the PNGs exist and show
 # a real picture (many colours), and the script itself met its expectations.
 # Env: SHODO_BIN (set by CTest), else build/test/shodo. The temp dir is kept on failure.
 set -euo pipefail

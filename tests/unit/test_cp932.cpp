@@ -87,14 +87,14 @@ TEST_CASE("CP932 hospital CSV: bytes and exact warnings", "[cp932][csv]") {
   CHECK(same(r->unmappable[1], Unmappable{3, "発信元", "𠮷", "U+20BB7"}));
 
   const std::string bytes = read_bytes(dir.path() / "sjis.csv");
-  // No BOM; the header in CP932: "No.," then 記録時刻(JST).
-  CHECK(bytes.rfind("No.,\x8B\x4C\x98\x5E\x8E\x9E\x8D\x8F(JST),", 0) == 0);
+  // No BOM; the header in CP932: "No.," then 記録の状態, 記録時刻(JST).
+  CHECK(bytes.rfind("No.,\x8B\x4C\x98\x5E\x82\xCC\x8F\xF3\x91\xD4,\x8B\x4C\x98\x5E\x8E\x9E\x8D\x8F(JST),", 0) == 0);
   auto table = parse_rfc4180(bytes);
   REQUIRE(table.has_value());
   REQUIRE(table->size() == 7);
-  CHECK((*table)[1][7] == "\x92\x5B\x96\x96\x82\xC9?\x82\xCC\x95\x5C\x8E\xA6");  // 端末に?の表示
-  CHECK((*table)[3][5] == "?\x93\x63 \x95\x94\x92\xB7");                         // ?田 部長
-  CHECK((*table)[1][4] == "\x95\xF1\x8D\x90");                                   // 報告
+  CHECK((*table)[1][8] == "\x92\x5B\x96\x96\x82\xC9?\x82\xCC\x95\x5C\x8E\xA6");  // 端末に?の表示
+  CHECK((*table)[3][6] == "?\x93\x63 \x95\x94\x92\xB7");                         // ?田 部長
+  CHECK((*table)[1][5] == "\x95\xF1\x8D\x90");                                   // 報告
 }
 
 TEST_CASE("CP932 warnings are described for the CLI in both languages", "[cp932]") {

@@ -298,7 +298,7 @@ TEST_CASE("EV-03 register: PDF lists every item, CSV with BOM parses, manifest p
   write_bytes(img_dir / "disk.raw", std::string(4096, 'x') + "終わり");
   const std::string sha = sha256_file_hex(img_dir / "disk.raw").value();
   EvidenceItem raw = sample_image(s.disk.evidence_no);
-  raw.description = "生イメージ, \"raw\"";
+  raw.description = "=生イメージ, \"raw\"";  // starts like a formula: neutralised in the CSV
   raw.hashes = {{"sha256", sha, "image_file", "evidence/images/disk.raw", 0, "", "shodo"}};
   REQUIRE(s.reg.add_item(*s.ws, raw).ok());
 
@@ -320,7 +320,7 @@ TEST_CASE("EV-03 register: PDF lists every item, CSV with BOM parses, manifest p
   REQUIRE(table);
   REQUIRE(table->size() == 4);
   CHECK((*table)[0][0] == "証拠番号");
-  CHECK((*table)[3][3] == "生イメージ, \"raw\"");
+  CHECK((*table)[3][3] == "'=生イメージ, \"raw\"");  // OWASP CSV injection: Excel shows it as text
   CHECK((*table)[1][0] == s.disk.evidence_no);
   const auto sha_col = std::find((*table)[0].begin(), (*table)[0].end(), "SHA-256") - (*table)[0].begin();
   CHECK((*table)[2][static_cast<std::size_t>(sha_col)] == k_sha_a);

@@ -43,7 +43,7 @@ TEST_CASE("no confirmation: uncorrected, no corrected time", "[time]") {
   CHECK_FALSE(c.corrected_utc_ns.has_value());
   CHECK(c.offset_ns == 0);
   CHECK(tr.latest() == nullptr);
-  CHECK_FALSE(tr.drift_ppm(k_boot_a).has_value());
+  CHECK_FALSE(tr.drift(k_boot_a).has_value());
   // Entries that are not time checks are ignored.
   Entry normal = check_entry(100, 5 * k_s);
   normal.type = EntryType::normal;
@@ -93,10 +93,9 @@ TEST_CASE("two confirmations: linear interpolation, drift, extrapolation", "[tim
   c = tr.correct(at_boot(150 * k_s));
   CHECK(c.offset_ns == 5'500'000'000);
 
-  // 2 s over 200 s = 10 000 ppm.
-  REQUIRE(tr.drift_ppm(k_boot_a).has_value());
-  CHECK(*tr.drift_ppm(k_boot_a) == Approx(10000.0));
-  CHECK_FALSE(tr.drift_ppm(k_boot_b).has_value());
+  // 2 s over 200 s with ±1 s and ±2 s checks: 10 000 ± 15 000 ppm is noise, never shown.
+  CHECK_FALSE(tr.drift(k_boot_a).has_value());
+  CHECK_FALSE(tr.drift(k_boot_b).has_value());
 
   // After the last: its offset, held constant.
   c = tr.correct(at_boot(1000 * k_s));
@@ -304,4 +303,61 @@ TEST_CASE("after a wall-clock jump the corrected time is not shifted by the jump
   const bool true_time = e->recorded_ref_utc_ns && *e->recorded_ref_utc_ns == true_ref;
   const bool flagged = e->time_quality == TimeQuality::estimated || e->time_quality == TimeQuality::uncorrected;
   CHECK((true_time || flagged));
+}
+
+TEST_CASE("drift is shown only once the checks are far enough apart to mean something (issue 11)", "[time]") {
+  // The first report: two checks seconds apart showed "+885602502.6 ppm".
+  TimeReference close;
+  close.observe(check_entry(100, 0));
+  close.observe(check_entry(103, 3 * k_s));
+  CHECK_FALSE(close.drift(k_boot_a).has_value());
+
+  // ±1 s twice over 6 h: 2 s / 21 600 s = 92.6 ppm of uncertainty, under the limit of 100.
+  TimeReference apart;
+  apart.observe(check_entry(100, 5 * k_s));
+  apart.observe(check_entry(100 + 6 * 3600, 5 * k_s + 432'000'000));  // +0.432 s over 6 h = 20 ppm
+  const auto d = apart.drift(k_boot_a);
+  REQUIRE(d.has_value());
+  CHECK(d->ppm == Approx(20.0));
+  CHECK(d->uncertainty_ppm == Approx(2e6 / 21600.0));
+  CHECK(d->uncertainty_ppm <= k_drift_max_uncertainty_ppm);
+  CHECK(d->interval_ns == 6 * 3600 * k_s);
+
+  // ±1 s twice over 5 h: 111 ppm of uncertainty, not yet shown.
+  TimeReference short_span;
+  short_span.observe(check_entry(100, 5 * k_s));
+  short_span.observe(check_entry(100 + 5 * 3600, 5 * k_s));
+  CHECK_FALSE(short_span.drift(k_boot_a).has_value());
+}
+
+TEST_CASE("a check that names an earlier one supersedes it: only the new offset corrects (issue 11)", "[time]") {
+  TimeReference tr;
+  Entry wrong = check_entry(100, 3600 * k_s);  // the reference was misread by an hour
+  wrong.entry_id = "check-1";
+  tr.observe(wrong);
+  CHECK(tr.correct(at_boot(200 * k_s)).offset_ns == 3600 * k_s);
+  CHECK_FALSE(tr.superseded("check-1"));
+
+  Entry fixed = check_entry(150, 3 * k_s);
+  fixed.entry_id = "check-2";
+  fixed.target_entry_id = "check-1";
+  fixed.reason = "読み違い";
+  tr.observe(fixed);
+  CHECK(tr.superseded("check-1"));
+  CHECK_FALSE(tr.superseded("check-2"));
+  REQUIRE(tr.confirmations().size() == 1);
+  CHECK(tr.latest()->entry_id == "check-2");
+  // Before and after the new check: its offset only, never an interpolation with the wrong one.
+  CHECK(tr.correct(at_boot(120 * k_s)).offset_ns == 3 * k_s);
+  CHECK(tr.correct(at_boot(200 * k_s)).offset_ns == 3 * k_s);
+}
+
+TEST_CASE("offset concern: over 5 min is asked about, about ±9 h is the RTC-local-time case", "[time]") {
+  CHECK(offset_concern(0) == OffsetConcern::none);
+  CHECK(offset_concern(3 * k_s) == OffsetConcern::none);
+  CHECK(offset_concern(-5 * 60 * k_s) == OffsetConcern::none);
+  CHECK(offset_concern(5 * 60 * k_s + 1) == OffsetConcern::large);
+  CHECK(offset_concern(-3600 * k_s) == OffsetConcern::large);
+  CHECK(offset_concern(9 * 3600 * k_s) == OffsetConcern::rtc_local_time);
+  CHECK(offset_concern(-9 * 3600 * k_s + 20 * 60 * k_s) == OffsetConcern::rtc_local_time);
 }

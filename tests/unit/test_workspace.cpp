@@ -338,6 +338,13 @@ TEST_CASE("export full set: manifest.sha256 verifies, export entry names the fil
   CHECK(present.count("incident.json") == 1);
   CHECK(present.count("kit.json") == 1);
   CHECK(present.count("export.json") == 1);
+  // The complete hand-over set (issue 11): the readable reports are in it too, under the manifest.
+  const std::string base = ws->incident().incident_id + "_chronology";
+  for (const char* ext : {".pdf", ".csv", "_timesketch.jsonl", "_timesketch.csv"}) {
+    INFO(base + ext);
+    CHECK(present.count(base + ext) == 1);
+  }
+  CHECK(read_bytes(out / (base + ".pdf")).rfind("%PDF-", 0) == 0);
   // The private key never leaves the kit.
   for (const auto& p : present) CHECK(p.find("kit_key") == std::string::npos);
   // And the same check with coreutils, as a recipient would run it.

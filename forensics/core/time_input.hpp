@@ -1,5 +1,6 @@
 // Times typed by the operator, read as JST (CHR-15): "HH:MM", "HH:MM:SS", "MM/DD HH:MM[:SS]",
-// "YYYY-MM-DD HH:MM[:SS]" or anything parse_time() accepts. When the date is left out it is
+// "YYYY/MM/DD HH:MM[:SS]", "YYYY-MM-DD HH:MM[:SS]" or anything parse_time() accepts. The GUI and
+// the CLI read times with this one parser. When the date is left out it is
 // chosen from `now_ns` (the best current time): the nearest day for a reference clock reading,
 // the latest day not in the future for an event that already happened.
 #pragma once
@@ -7,7 +8,7 @@
 #include <optional>
 #include <string>
 
-namespace shodo::gui {
+namespace shodo {
 
 enum class DayChoice {
   nearest,     // reference time check: the reading is "now", within hours of the host clock
@@ -22,4 +23,4 @@ std::string format_jst_date(std::int64_t utc_ns);
 // Signed seconds with sign and 1–3 decimals: "+3.2 s", "-32400.0 s".
 std::string format_offset_s(std::int64_t ns);
 
-}  // namespace shodo::gui
+}  // namespace shodo

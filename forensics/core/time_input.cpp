@@ -1,4 +1,4 @@
-#include "app/gui/time_input.hpp"
+#include "forensics/core/time_input.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -6,7 +6,7 @@
 
 #include "forensics/core/clock.hpp"
 
-namespace shodo::gui {
+namespace shodo {
 namespace {
 
 constexpr std::int64_t k_day_s = 86400;
@@ -59,8 +59,18 @@ std::optional<std::int64_t> parse_jst_input(const std::string& raw, std::int64_t
     // A few minutes of slack: the host clock may run slightly behind the time on the wall.
     return t <= now_ns + 10 * 60 * k_ns_per_s ? t : at_day(today - 1, h, m, s);
   }
+  // "YYYY/MM/DD HH:MM[:SS]", as Japanese users write a date (2022/10/31 08:40).
+  int y = 0, mo = 0, d = 0, n = 0;
+  if (std::sscanf(text.c_str(), "%4d/%d/%d %n", &y, &mo, &d, &n) == 3 && n > 0 && y >= 1000 &&
+      parse_hms(text.c_str() + n, h, m, s)) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, m, s);
+    std::int64_t out = 0;
+    if (mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && parse_time(buf, out)) return out;
+    return std::nullopt;
+  }
   // "MM/DD HH:MM[:SS]": the year of now.
-  int mo = 0, d = 0, n = 0;
+  n = 0;
   if (std::sscanf(text.c_str(), "%d/%d %n", &mo, &d, &n) == 2 && n > 0 && parse_hms(text.c_str() + n, h, m, s)) {
     const std::string date = format_jst_date(now_ns);
     char buf[64];
@@ -83,4 +93,4 @@ std::string format_offset_s(std::int64_t ns) {
   return buf;
 }
 
-}  // namespace shodo::gui
+}  // namespace shodo
