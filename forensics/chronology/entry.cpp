@@ -366,25 +366,6 @@ std::string compute_entry_hash(const std::string& prev_hash, nlohmann::json j) {
   return integrity::chain_hash(prev_hash, std::move(j), "entry_hash");
 }
 
-namespace {
-// Empty, or only spaces: ASCII space, tab, CR, LF, no-break space, ideographic space (U+3000).
-// A content of spaces only is refused like an empty one (issue 11).
-bool blank(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
-      ++i;
-    } else if (s.substr(i, 2) == "\xC2\xA0") {
-      i += 2;
-    } else if (s.substr(i, 3) == "\xE3\x80\x80") {
-      i += 3;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-}  // namespace
-
 Status validate_draft(const Entry& d) {
   auto bad = [](const std::string& ja, const std::string& en) {
     return make_error(ErrorCode::invalid_input, ja, en);
@@ -402,30 +383,30 @@ Status validate_draft(const Entry& d) {
                  "text is not valid UTF-8 (field to); enter it again as UTF-8");
   for (const auto& r : d.refs)
     if (!is_valid_utf8(r)) return bad("参照IDが UTF-8 ではありません", "a reference ID is not valid UTF-8");
-  if (blank(d.author)) return bad("記録者（操作者）が設定されていません", "no operator (author) is set");
+  if (blank_text(d.author)) return bad("記録者（操作者）が設定されていません", "no operator (author) is set");
   switch (d.type) {
     case EntryType::normal:
       if (d.category == Category::system && d.source != SourceKind::system)
         return bad("区分「システム」はアプリだけが使います", "category 'system' is reserved for the app");
-      if (blank(d.from)) return bad("発信元を入力してください", "enter the sender (from)");
-      if (d.to.empty() || blank(d.to.front())) return bad("受信先を入力してください", "enter the receiver (to)");
-      if (blank(d.content)) return bad("内容を入力してください", "enter the content");
+      if (blank_text(d.from)) return bad("発信元を入力してください", "enter the sender (from)");
+      if (d.to.empty() || blank_text(d.to.front())) return bad("受信先を入力してください", "enter the receiver (to)");
+      if (blank_text(d.content)) return bad("内容を入力してください", "enter the content");
       if (!d.action.empty() && d.status == ItemStatus::none)
         return bad("対応を記入したときは状態（未・対応中・済・不要）を選んでください",
                    "an action needs a status (open, in progress, done, not needed)");
       break;
     case EntryType::correction:
       if (d.target_entry_id.empty()) return bad("訂正する記録を指定してください", "name the entry to correct");
-      if (blank(d.reason)) return bad("訂正の理由を入力してください", "a correction needs a reason");
-      if (blank(d.content)) return bad("訂正後の内容を入力してください", "enter the corrected content");
+      if (blank_text(d.reason)) return bad("訂正の理由を入力してください", "a correction needs a reason");
+      if (blank_text(d.content)) return bad("訂正後の内容を入力してください", "enter the corrected content");
       break;
     case EntryType::void_entry:
       if (d.target_entry_id.empty()) return bad("取り消す記録を指定してください", "name the entry to void");
-      if (blank(d.reason)) return bad("取消の理由を入力してください", "a void needs a reason");
+      if (blank_text(d.reason)) return bad("取消の理由を入力してください", "a void needs a reason");
       break;
     case EntryType::addendum:
       if (d.target_entry_id.empty()) return bad("追記する記録を指定してください", "name the entry to add to");
-      if (blank(d.content)) return bad("追記の内容を入力してください", "enter the addendum text");
+      if (blank_text(d.content)) return bad("追記の内容を入力してください", "enter the addendum text");
       break;
     case EntryType::status_change:
       if (d.target_entry_id.empty()) return bad("状態を変える記録を指定してください", "name the entry whose status changes");

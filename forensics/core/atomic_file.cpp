@@ -101,6 +101,21 @@ Result<std::string> read_file(const fs::path& path) {
   return ss.str();
 }
 
+bool blank_text(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
+      ++i;
+    } else if (s.substr(i, 2) == "\xC2\xA0") {
+      i += 2;
+    } else if (s.substr(i, 3) == "\xE3\x80\x80") {
+      i += 3;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool is_valid_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();

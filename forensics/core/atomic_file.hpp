@@ -28,5 +28,8 @@ Result<std::string> read_file(const std::filesystem::path& path);
 
 // True when `s` is valid UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view s);
+// Text that holds nothing but spaces (ASCII white space, the no-break space, or the ideographic
+// space U+3000 that a Japanese input method types): a required field filled so is as empty as "".
+bool blank_text(std::string_view s);
 
 }  // namespace shodo

@@ -32,9 +32,6 @@ extern const std::set<std::string> k_events;
 std::size_t hex_length(const std::string& algo);
 bool is_lower_hex(const std::string& s);
 Error invalid(const std::string& ja, const std::string& en);
-// Text that holds nothing but spaces (ASCII white space or the ideographic space U+3000, which a
-// Japanese input method types): a required field filled this way is as empty as "".
-bool blank(std::string_view s);
 bool all_digits(std::string_view s);
 // Evidence-number order: numeric parts after the incident ("E001-01" → {1, 1}), then text.
 bool evidence_less(const std::string& a, const std::string& b);

@@ -55,19 +55,6 @@ bool is_lower_hex(const std::string& s) {
 
 Error invalid(const std::string& ja, const std::string& en) { return make_error(ErrorCode::invalid_input, ja, en); }
 
-bool blank(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
-      ++i;
-    } else if (s.substr(i, 3) == "\xE3\x80\x80") {
-      i += 3;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool all_digits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }); }
 
 namespace {

@@ -198,7 +198,7 @@ Status validate_hash(const HashRecord& h) {
     return invalid("ハッシュの範囲「" + h.scope + "」は使えません（whole_device, image_file, segment, logical_file, partial）",
                    "hash scope \"" + h.scope + "\" is not one of whole_device, image_file, segment, logical_file, partial");
   // A file hash without the file's name cannot be checked by anyone (nor listed in the EV-03 manifest).
-  if ((h.scope == "image_file" || h.scope == "segment" || h.scope == "logical_file") && blank(h.target))
+  if ((h.scope == "image_file" || h.scope == "segment" || h.scope == "logical_file") && blank_text(h.target))
     return invalid("範囲 " + h.scope + " のハッシュには対象のファイル名（target）が必要です",
                    "a hash of scope " + h.scope + " needs the name of the file it was computed over (target)");
   return ok_status();
@@ -293,7 +293,7 @@ Result<EvidenceItem> EvidenceRegister::add_item(Workspace& ws, EvidenceItem item
   if (item.case_no != m_incident_id)
     return invalid("事案番号「" + item.case_no + "」がこのインシデント（" + m_incident_id + "）と違います",
                    "case number \"" + item.case_no + "\" differs from this incident (" + m_incident_id + ")");
-  if (blank(item.description))
+  if (blank_text(item.description))
     return invalid("品目・説明（description）が空です。何の証拠品か記入してください", "the description is empty; say what the item is");
   if (!item.derived_from.empty() && !find(item.derived_from))
     return make_error(ErrorCode::not_found, "派生元の証拠番号 " + item.derived_from + " は登録されていません",
@@ -428,9 +428,9 @@ Result<Transfer> EvidenceRegister::record_transfer(Workspace& ws, Transfer t) {
       if (!seen.insert(no).second) return invalid("証拠番号 " + no + " が重複しています", "evidence number " + no + " is listed twice");
     }
   }
-  if (blank(t.from.name) || blank(t.to.name))
+  if (blank_text(t.from.name) || blank_text(t.to.name))
     return invalid("引渡者と受領者の氏名が必要です", "the names of the person handing over and the receiver are required");
-  if (blank(t.purpose)) return invalid("受け渡しの目的が必要です（例: 解析、保管、警察への提出、返却）",
+  if (blank_text(t.purpose)) return invalid("受け渡しの目的が必要です（例: 解析、保管、警察への提出、返却）",
                                         "the purpose of the transfer is required (e.g. analysis, storage, police submission, return)");
   if (!t.signed_form_sha256.empty() && (!is_lower_hex(t.signed_form_sha256) || t.signed_form_sha256.size() != 64))
     return invalid("署名済み用紙の SHA-256 が16進小文字64桁ではありません", "signed_form_sha256 is not 64 lower-case hex digits");
@@ -475,7 +475,7 @@ Status EvidenceRegister::record_seal(Workspace& ws, const std::string& evidence_
   if (auto st = reload(ws); !st) return st.error();
   auto item = find(evidence_no);
   if (!item) return unknown_item(evidence_no);
-  if (blank(seal_no)) return invalid("封印番号が必要です", "a seal number is required");
+  if (blank_text(seal_no)) return invalid("封印番号が必要です", "a seal number is required");
   json p = {{"seal_no", seal_no}};
   put(p, "bag_no", bag_no);
   put(p, "note", note);
@@ -494,7 +494,7 @@ Status EvidenceRegister::update_storage(Workspace& ws, const std::string& eviden
                                         const std::string& reason) {
   if (auto st = reload(ws); !st) return st.error();
   if (!find(evidence_no)) return unknown_item(evidence_no);
-  if (blank(location)) return invalid("保管場所が必要です", "a storage location is required");
+  if (blank_text(location)) return invalid("保管場所が必要です", "a storage location is required");
   json p = {{"storage_location", location}};
   put(p, "storage_conditions", conditions);
   put(p, "access_restriction", access_restriction);

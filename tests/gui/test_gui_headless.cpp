@@ -50,6 +50,17 @@ IncidentInfo incident(const std::string& id = "OGMC-20221031-01") {
   return i;
 }
 
+// The operator set, the incident created and one report recorded: where most dialogs start.
+void open_with_one_entry(AppModel& model) {
+  REQUIRE(model.set_operator({"山田 花子", {"SCR"}}));
+  REQUIRE(model.create_incident(incident()));
+  chronology::Entry d;
+  d.from = "救急外来";
+  d.to = {"対策本部"};
+  d.content = "サーバ室で暗号化を確認";
+  REQUIRE(model.append(d).ok());
+}
+
 // Runs frames and checks that each one produced geometry and left no error for the modal.
 void render_frames(HeadlessGui& gui, AppModel& model, int frames) {
   for (int i = 0; i < frames; ++i) {
@@ -504,18 +515,13 @@ TEST_CASE("the export dialog writes the CSV into <incident>/exports and lists it
   SHODO_TEST_DIR(dir);
   FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
   AppModel model(model_options(dir.path(), &clock));
-  REQUIRE(model.set_operator({"山田 花子", {"SCR"}}));
-  REQUIRE(model.create_incident(incident()));
-  chronology::Entry d;
-  d.from = "救急外来";
-  d.to = {"対策本部"};
-  d.content = "サーバ室で暗号化を確認";
-  REQUIRE(model.append(d).ok());
+  open_with_one_entry(model);
   const std::size_t before = model.entries().size();
   HeadlessGui gui(model);
   gui.app().show(Screen::chronology);
   run_script(gui, "wait_frames 2\nclick chron.export\nwait_frames 2\nclick exp.csv_utf8\nclick exp.run\nwait_job 60\n"
-                  "wait_frames 2\nexpect_no_error\nexpect_tag exp.sha.0\nclick exp.close\nwait_frames 2\n");
+                  "wait_frames 2\nexpect_no_error\nexpect_tag exp.sha.0\nclick exp.close\nwait_frames 2\n",
+             1000000);  // the job may outlast many cheap headless frames under load
   // The export is itself recorded (CHR-04).
   REQUIRE(model.entries().size() == before + 1);
   CHECK(model.entries().back().category == chronology::Category::system);
@@ -537,20 +543,15 @@ TEST_CASE("the export result at 1024x768 shows the paper anchor, the print row a
   ::setenv("CUPS_SERVER", (dir.path() / "no-cups.sock").c_str(), 1);
   FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
   AppModel model(model_options(dir.path(), &clock));
-  REQUIRE(model.set_operator({"山田 花子", {"SCR"}}));
-  REQUIRE(model.create_incident(incident()));
-  chronology::Entry d;
-  d.from = "救急外来";
-  d.to = {"対策本部"};
-  d.content = "サーバ室で暗号化を確認";
-  REQUIRE(model.append(d).ok());
+  open_with_one_entry(model);
   HeadlessGui gui(model, ImVec2(1024, 768));
   gui.app().show(Screen::chronology);
   for (const char* kind : {"exp.pdf", "exp.full_set"}) {
     INFO(kind);
     run_script(gui, std::string("wait_frames 2\nclick chron.export\nwait_frames 2\nclick ") + kind +
                         "\nclick exp.run\nwait_job 120\nwait_frames 3\nexpect_no_error\n"
-                        "expect_tag exp.anchor\nexpect_tag exp.print_unavailable\nexpect_tag exp.sha.0\n");
+                        "expect_tag exp.anchor\nexpect_tag exp.print_unavailable\nexpect_tag exp.sha.0\n",
+               1000000);  // frames are cheap here: the PDF job may outlast many of them under load
     for (const char* t : {"exp.anchor", "exp.print_unavailable", "exp.sha.0", "exp.close"}) {
       INFO(t);
       const auto r = gui.app().tags().find(t);
