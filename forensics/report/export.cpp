@@ -336,12 +336,15 @@ std::string paper_anchor(const std::vector<ChainHead>& heads, bool japanese) {
   return out;
 }
 
+std::string path_in_entry(const fs::path& file, const fs::path& incident_dir) {
+  const std::string rel = fs::relative(file, incident_dir).string();
+  return rel.empty() || rel.rfind("..", 0) == 0 ? fs::absolute(file).lexically_normal().string() : rel;
+}
+
 Status record_export(Workspace& ws, const ExportPlan& plan, const ExportResult& res) {
   std::string listing;
   for (const auto& f : res.files) {
-    // Inside the incident folder a relative path; elsewhere (e.g. a second USB stick) absolute.
-    const std::string rel = fs::relative(f.path, plan.incident_dir).string();
-    listing += "; " + (rel.rfind("..", 0) == 0 ? fs::absolute(f.path).string() : rel) + " sha256:" + f.sha256;
+    listing += "; " + path_in_entry(f.path, plan.incident_dir) + " sha256:" + f.sha256;
   }
   std::string heads;
   for (const auto& h : plan.doc.heads) heads += " " + h.device_id + "#" + std::to_string(h.count) + ":" + h.last_hash.substr(0, 16);

@@ -117,6 +117,10 @@ Status record_export(Workspace& ws, const ExportPlan& plan, const ExportResult& 
 Result<ExportResult> export_chronology(Workspace& ws, ExportKind kind, const std::filesystem::path& out_dir,
                                        const ExportOptions& opt);
 
+// A file as an entry of the chronology names it: relative to the incident folder when inside it,
+// else absolute (e.g. a second USB stick). Used by the export and the print entries.
+std::string path_in_entry(const std::filesystem::path& file, const std::filesystem::path& incident_dir);
+
 // Default export folder: <incident>/exports/<YYYYMMDDTHHMMSS>/.
 std::filesystem::path default_export_dir(const Workspace& ws);
 // The same for a time and an incident folder (an export of a damaged, read-only chronology).

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "forensics/integrity/digest.hpp"
+#include "forensics/report/export.hpp"
 
 namespace shodo {
 namespace fs = std::filesystem;
@@ -133,10 +134,7 @@ Result<PrintSubmitted> print_file(const PrintRequest& req) {
 Result<PrintSubmitted> print_and_record(Workspace& ws, const PrintRequest& req) {
   auto r = print_file(req);
   if (!r) return r.error();
-  std::string shown = fs::absolute(req.file).lexically_normal().string();
-  const std::string rel = fs::relative(req.file, ws.dir()).string();
-  if (!rel.empty() && rel.rfind("..", 0) != 0) shown = rel;
-  const std::string text = "印刷 / print: " + shown + " sha256:" + r->sha256 + " → " + r->queue + " job " +
+  const std::string text = "印刷 / print: " + path_in_entry(req.file, ws.dir()) + " sha256:" + r->sha256 + " → " + r->queue + " job " +
                            std::to_string(r->job_id) + ", " + std::to_string(req.copies) + " 部 / copies";
   auto e = ws.log().append_system("print", text);
   if (!e)
