@@ -507,7 +507,7 @@ void add_chrono_timecheck(CLI::App* chrono, Globals& g, int& exit_code) {
       if (!e) return e.error();
       print_appended(g, e.value());
       if (!g.json) {
-        std::cout << e->content << "\n";
+        std::cout << content_for(e.value(), !i18n::japanese()) << "\n";
         if (TimeReference::looks_like_rtc_local_time(e->time_check->offset_ns))
           std::cout << tr("hint.rtc_local_time") << "\n";
         std::cout << i18n::fill(tr("cli.timecheck.if_mistaken"), {{"seq", std::to_string(e->seq)}}) << "\n";

@@ -58,7 +58,7 @@ void print_wide(const ChronologyView& view, const EntryState& s, bool show_devic
     if (const EntryState* t = view.find(e.target_entry_id))
       std::cout << " " << tr("cli.label.target") << " No. " << t->entry->seq;
   if (!cur.from.empty() || !to.empty()) std::cout << "  " << cur.from << " → " << to;
-  std::cout << "  " << one_line(cur.content);
+  std::cout << "  " << one_line(content_for(cur, !i18n::japanese()));
   if (!cur.action.empty()) std::cout << "  / " << tr("cli.label.action") << ": " << one_line(cur.action);
   if (!cur.assignee.empty()) std::cout << "  / " << tr("cli.label.assignee") << ": " << cur.assignee;
   if (s.current_status != ItemStatus::none) std::cout << "  [" << label("status", to_string(s.current_status)) << "]";
@@ -73,7 +73,23 @@ void print_wide(const ChronologyView& view, const EntryState& s, bool show_devic
   if (s.superseded && s.current != s.entry) std::cout << "      " << tr("cli.label.original") << ": " << one_line(e.content) << "\n";
 }
 
-// The content cell of the table: what the row says, with what happened to it in front.
+// When it happened, if that is not when it was written (CHR-05), short: "事象 08:40頃", with the
+// date "11-23 08:40" when it is another day than the row's.
+std::string event_note(const Entry& e) {
+  const EventTime& et = *e.event_time;
+  const std::string row_day = format_jst_display(e.display_utc_ns()).substr(0, 10);
+  auto one = [&](std::int64_t ns) {
+    const std::string t = format_jst_display(ns);  // "YYYY-MM-DD HH:MM:SS"
+    std::string hm = t.substr(11, et.precision == Precision::exact ? 8 : 5);
+    return t.substr(0, 10) == row_day ? hm : t.substr(5, 5) + " " + hm;
+  };
+  std::string t = one(et.utc_ns);
+  if (et.end_utc_ns) t += "–" + one(*et.end_utc_ns);
+  return i18n::fill(tr(et.precision == Precision::approx ? "cli.list.event_approx" : "cli.list.event"), {{"t", t}});
+}
+
+// The content cell of the table: what the row says, with what happened to it in front, then when
+// it happened and the paper line it was copied from (the --wide form has the same, in full).
 std::string content_text(const ChronologyView& view, const EntryState& s) {
   const Entry& e = *s.entry;
   std::string out;
@@ -87,7 +103,10 @@ std::string content_text(const ChronologyView& view, const EntryState& s) {
     if (e.type == EntryType::void_entry) return out + one_line(e.reason);
     if (e.type == EntryType::status_change) return out + "→ " + label("status", to_string(e.status));
   }
-  out += one_line(s.current->content);
+  if (e.source == SourceKind::paper)
+    out += "[" + i18n::fill(tr("cli.list.paper"), {{"sheet", std::to_string(e.paper_sheet)}, {"line", std::to_string(e.paper_line)}}) + "] ";
+  if (e.event_time) out += "(" + event_note(e) + ") ";
+  out += one_line(content_for(*s.current, !i18n::japanese()));
   if (!s.current->action.empty()) out += " / " + std::string(tr("cli.label.action")) + ": " + one_line(s.current->action);
   return out;
 }

@@ -235,7 +235,7 @@ void print_item_full(const EvidenceItem& i, const std::vector<Transfer>& transfe
     std::cout << tr("evidence.cli.chronology") << ":\n";
     for (const auto& e : ws->log().entries())
       if (std::find(e.refs.begin(), e.refs.end(), i.evidence_no) != e.refs.end())
-        std::cout << "  No. " << e.seq << "  " << format_jst_display(e.display_utc_ns()) << " JST  " << e.content << "\n";
+        std::cout << "  No. " << e.seq << "  " << format_jst_display(e.display_utc_ns()) << " JST  " << content_for(e, !i18n::japanese()) << "\n";
   }
 }
 
@@ -397,7 +397,7 @@ void add_evidence_show(CLI::App* ev, Globals& g, int& exit_code) {
       if (o->ws)
         for (const auto& e : o->ws->log().entries())
           if (std::find(e.refs.begin(), e.refs.end(), no) != e.refs.end())
-            refs.push_back({{"seq", e.seq}, {"entry_id", e.entry_id}, {"system_event", e.system_event}, {"content", e.content}});
+            refs.push_back({{"seq", e.seq}, {"entry_id", e.entry_id}, {"system_event", e.system_event}, {"content", e.content}, {"content_en", e.content_en}});
       std::cout << json{{"item", item_json(*item)}, {"transfers", ts}, {"chronology", refs}}.dump(2) << "\n";
       return;
     }

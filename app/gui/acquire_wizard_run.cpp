@@ -403,7 +403,7 @@ void AcquireWizard::draw_custody(UiContext& ctx) {
         ImGui::TableSetColumnIndex(1);
         ImGui::TextUnformatted((format_jst_display(e.display_utc_ns()).substr(11) + " JST").c_str());
         ImGui::TableSetColumnIndex(2);
-        text_wrapped(e.content.c_str());
+        text_wrapped(content_for(e, !i18n::japanese()).c_str());
         tag_n(ctx, "acq.cust.entry.", static_cast<long long>(i));
       }
       ImGui::EndTable();

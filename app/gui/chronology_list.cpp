@@ -146,8 +146,11 @@ void ChronologyListModel::fill_static(ListRow& r, std::size_t i, std::string& pr
 
   r.from_to = e.from;
   if (!e.to.empty()) r.from_to += " → " + join_list(e.to);
+  // The table shows r.content when it is set, else the entry's content as typed.
   r.content.clear();
-  if (e.content.find('\n') != std::string::npos) r.content = one_line(e.content);
+  const std::string& text = content_for(e, m_lang == i18n::Lang::en);
+  if (text.find('\n') != std::string::npos) r.content = one_line(text);
+  else if (&text != &e.content) r.content = text;
 
   // Modifier rows name their target: "[訂正 No.5] ".
   r.prefix.clear();
@@ -255,7 +258,7 @@ bool ChronologyListModel::matches(const ListRow& r) const {
   if (m_needle.empty()) return true;
   const std::string& needle = m_needle;
   const Entry& e = (*m_entries)[r.index];
-  if (contains_ci(e.from, needle) || contains_ci(e.content, needle) || contains_ci(e.action, needle) ||
+  if (contains_ci(e.from, needle) || contains_ci(e.content, needle) || contains_ci(e.content_en, needle) || contains_ci(e.action, needle) ||
       contains_ci(e.assignee, needle) || contains_ci(e.author, needle) || contains_ci(e.reason, needle))
     return true;
   for (const auto& t : e.to)

@@ -42,7 +42,7 @@ void row_tooltip(const Entry& e, const ListRow& r) {
                 precision_label(e.event_time->precision));
   ImGui::Separator();
   ImGui::TextUnformatted(r.from_to.c_str());
-  ImGui::TextUnformatted(e.content.c_str());
+  ImGui::TextUnformatted(content_for(e, !i18n::japanese()).c_str());
   if (!e.action.empty()) ImGui::Text("%s: %s", i18n::tr("gui.field.action"), e.action.c_str());
   if (!r.note.empty()) text_colored(k_col_warn, r.note.c_str());
   ImGui::TextDisabled("%s: %s", i18n::tr("gui.field.author"), e.author.c_str());

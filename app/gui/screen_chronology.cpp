@@ -199,7 +199,7 @@ void ChronologyScreen::draw_detail(UiContext& ctx) {
   ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(r.prefix.c_str());
   ImGui::SameLine(0, 0);
-  ImGui::TextUnformatted(e.content.c_str());
+  ImGui::TextUnformatted(content_for(e, !i18n::japanese()).c_str());
   ImGui::PopTextWrapPos();
   if (st && !st->addenda.empty()) {
     ImGui::SameLine();
@@ -270,7 +270,7 @@ void ChronologyScreen::draw_open_items(UiContext& ctx, float height) {
       ImGui::TableSetColumnIndex(3);
       if (row >= 0) ImGui::TextUnformatted(m_list.rows()[static_cast<std::size_t>(row)].from_to.c_str());
       ImGui::TableSetColumnIndex(4);
-      ImGui::TextUnformatted(cur.content.c_str());
+      ImGui::TextUnformatted(content_for(cur, !i18n::japanese()).c_str());
       ImGui::TableSetColumnIndex(5);
       ImGui::TextUnformatted(cur.action.c_str());
       ImGui::TableSetColumnIndex(6);

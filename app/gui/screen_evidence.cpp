@@ -239,7 +239,7 @@ void EvidenceScreen::draw_devices(UiContext& ctx) {
     Workspace* ws = ctx.model.workspace();
     if (!m_guard_seen && ws && !ctx.model.workspace_lent()) {
       if (ImGui::Button(tr("gui.ev.guard.read"))) {
-        auto e = ws->log().append_system("evidence_guard_read", "証拠保全の「してはいけないこと」を確認 / read the evidence \"do not\" list");
+        auto e = ws->log().append_system("evidence_guard_read", {"証拠保全の「してはいけないこと」を確認", "read the evidence \"do not\" list"});
         if (!e) ctx.model.push_error("gui.error.not_saved", e.error());
       }
       tag(ctx, "ev.guard.read");

@@ -49,7 +49,8 @@ std::vector<Entry> make_synthetic_entries(std::size_t count, const std::string& 
       e.system_event = "app_start";
       e.from = e.author = "Shodo";
       e.to = {"Shodo"};
-      e.content = "システム起動 / app start";
+      e.content = "アプリ起動";
+      e.content_en = "app started";
       e.action.clear();
       e.assignee.clear();
       e.status = ItemStatus::none;

@@ -266,10 +266,11 @@ class Job {
   // ---- 3. register_start -----------------------------------------------------------------------
   Status register_start() {
     if (resuming) {
-      auto e = m_ws.log().append_system("acquisition_resumed",
-                                        "取得再開 / acquisition resumed: " + m_src_no + " → " + m_img_no + " from byte " +
-                                            std::to_string(resume_from),
-                                        {m_src_no, m_img_no});
+      const std::string what = m_src_no + " → " + m_img_no;
+      const std::string at = std::to_string(resume_from);
+      auto e = m_ws.log().append_system(
+          "acquisition_resumed", {"取得再開: " + what + "（" + at + " バイト目から）", "acquisition resumed: " + what + " from byte " + at},
+          {m_src_no, m_img_no});
       return e ? ok_status() : Status(e.error());
     }
     if (m_new_source_item)
@@ -277,12 +278,11 @@ class Job {
     if (auto st = add_image_item(); !st) return st;
     std::string algos;
     for (auto al : req.algos) algos += std::string(algos.empty() ? "" : ",") + to_string(al);
-    auto e = m_ws.log().append_system(
-        "acquisition_started",
-        "取得開始 / acquisition started: " + m_src_no + " " + req.source.string() + " (" + std::to_string(m_sinfo.size) +
-            " bytes) → " + m_img_no + " " + (req.dest_dir / req.name).string() + " [" + to_string(req.format) + ", " +
-            algos + "]",
-        {m_src_no, m_img_no});
+    const std::string what = m_src_no + " " + req.source.string() + " (" + std::to_string(m_sinfo.size) + " bytes) → " +
+                             m_img_no + " " + (req.dest_dir / req.name).string() + " [" + to_string(req.format) + ", " +
+                             algos + "]";
+    auto e = m_ws.log().append_system("acquisition_started", {"取得開始: " + what, "acquisition started: " + what},
+                                      {m_src_no, m_img_no});
     return e ? ok_status() : Status(e.error());
   }
 
@@ -709,15 +709,23 @@ class Job {
     const auto& R = rec();
     std::string hashes;
     for (const auto& h : (m_complete ? m_pr.hashes : m_pr.partial_hashes)) hashes += std::string(" ") + to_string(h.algo) + ":" + h.hex;
-    std::string failures;
-    for (const auto& f : R.failures) failures += "; NOT written: " + f.stage + ": " + f.error.en;
+    std::string failures_ja, failures_en;
+    for (const auto& f : R.failures) {
+      failures_ja += "; 書き込めなかったもの: " + f.stage + ": " + f.error.ja;
+      failures_en += "; NOT written: " + f.stage + ": " + f.error.en;
+    }
+    const std::string bytes = m_img_no + " " + R.outcome + ", " + std::to_string(m_pr.bytes_covered) + "/" +
+                              std::to_string(m_sinfo.size) + " bytes, ";
+    const std::string bad = std::to_string(m_pr.bad_sectors);
+    const char* verify_ja = m_complete ? (out.verified ? "検証 一致" : (out.verify_cancelled ? "検証 中止" : "検証 不一致"))
+                                       : "全体のハッシュなし; 部分:";
+    const char* verify_en = m_complete ? (out.verified ? "verify MATCH" : (out.verify_cancelled ? "verify CANCELLED" : "verify MISMATCH"))
+                                       : "NO whole-source hash; partial:";
     auto e = m_ws.log().append_system(
         "acquisition_ended",
-        "取得終了 / acquisition ended: " + m_img_no + " " + R.outcome + ", " + std::to_string(m_pr.bytes_covered) + "/" +
-            std::to_string(m_sinfo.size) + " bytes, " + std::to_string(m_pr.bad_sectors) + " unreadable sectors, " +
-            (m_complete ? (out.verified ? "verify MATCH" : (out.verify_cancelled ? "verify CANCELLED" : "verify MISMATCH"))
-                        : "NO whole-source hash; partial:") +
-            hashes + "; verdict " + R.verdict + failures,
+        {"取得終了: " + bytes + "読めないセクタ " + bad + ", " + verify_ja + hashes + "; 判定 " + R.verdict + failures_ja,
+         "acquisition ended: " + bytes + bad + " unreadable sectors, " + verify_en + hashes + "; verdict " + R.verdict +
+             failures_en},
         {m_src_no, m_img_no});
     out.end_entry_saved = e.ok();
     if (!e) note_failure("chronology", e.error());

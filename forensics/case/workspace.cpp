@@ -97,10 +97,14 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const WorkspaceOptions& opt
   auto ws = open(o);
   if (!ws) return ws.error();
   (*ws)->m_log->set_operator(opt.op);
+  const std::string facility = (info.facility.empty() ? "" : info.facility + " ") + "(" + info.profile + ")";
+  const std::string op = opt.op.name + " [" + roles_text(role_set(opt.op.roles)) + "]";
   auto e = (*ws)->m_log->append_system(
-      "incident_opened", "インシデント開始 / incident opened: " + info.incident_id + " " + info.title +
-                             (info.training ? " [訓練 / TRAINING]" : "") + " — " + (info.facility.empty() ? "" : info.facility + " ") + "(" + info.profile +
-                             "), 操作者 / operator: " + opt.op.name + " [" + roles_text(role_set(opt.op.roles)) + "]");
+      "incident_opened",
+      {"インシデント開始: " + info.incident_id + " " + info.title + (info.training ? " [訓練]" : "") + " — " + facility +
+           ", 操作者: " + op,
+       "incident opened: " + info.incident_id + " " + info.title + (info.training ? " [TRAINING]" : "") + " — " + facility +
+           ", operator: " + op});
   if (!e) return e.error();
   return ws;
 }
@@ -141,24 +145,27 @@ Result<std::unique_ptr<Workspace>> Workspace::continue_after_damage(const Worksp
   if (!log) return log.error();
   (*log)->set_operator(opt.op);
   const std::string head = std::to_string(v->count) + " / " + (v->last_hash.empty() ? "-" : v->last_hash);
+  const std::string file = "chronology/" + damaged.filename().string() + " (sha256 " + sha.value() + ")";
   auto e = (*log)->append_system(
       "continued_from",
-      "損傷した記録ファイルの続き / continues a damaged chronology: chronology/" + damaged.filename().string() +
-          " (sha256 " + sha.value() + "); 確認できた記録 / verified: " + head + "; 損傷 / damage: " + v->problem->ja + " / " +
-          v->problem->en + "; 元のファイルは変更せず証拠として保管 / the damaged file is kept unchanged as evidence");
+      {"損傷した記録ファイルの続き: " + file + "; 確認できた記録: " + head + "; 損傷: " + v->problem->ja +
+           "; 元のファイルは変更せず証拠として保管",
+       "continues a damaged chronology: " + file + "; verified: " + head + "; damage: " + v->problem->en +
+           "; the damaged file is kept unchanged as evidence"});
   if (!e) return e.error();
   log->reset();
   return open(opt);
 }
 
 Status Workspace::record_app_start() {
-  auto e = m_log->append_system("app_start", "アプリ起動 / app started: shodo " + tool_version_string() + ", host " + host_name());
+  const std::string what = "shodo " + tool_version_string() + ", host " + host_name();
+  auto e = m_log->append_system("app_start", {"アプリ起動: " + what, "app started: " + what});
   if (!e) return e.error();
   return ok_status();
 }
 
 Status Workspace::record_app_stop() {
-  auto e = m_log->append_system("app_stop", "アプリ終了 / app stopped");
+  auto e = m_log->append_system("app_stop", {"アプリ終了", "app stopped"});
   if (!e) return e.error();
   auto c = m_log->append_checkpoint();
   if (!c) return c.error();
@@ -174,8 +181,8 @@ Status Workspace::set_operator(const Operator& op_in) {
     return make_error(ErrorCode::invalid_input, "操作者名が UTF-8 ではありません", "the operator name is not valid UTF-8");
   const std::string before = cur.name.empty() ? "—" : cur.name + " [" + roles_text(cur.roles) + "]";
   m_log->set_operator(op);
-  auto e = m_log->append_system("operator_changed", "操作者交代 / operator changed: " + before + " → " + op.name + " [" +
-                                                        roles_text(op.roles) + "]");
+  const std::string change = before + " → " + op.name + " [" + roles_text(op.roles) + "]";
+  auto e = m_log->append_system("operator_changed", {"操作者交代: " + change, "operator changed: " + change});
   if (!e) return e.error();
   return ok_status();
 }
@@ -205,13 +212,18 @@ Result<Entry> Workspace::confirm_time(const ClockReading& at, std::int64_t refer
   std::snprintf(buf, sizeof buf, "%+.3f s (±%.1f s)", off_s, static_cast<double>(uncertainty_ns) / 1e9);
   d.from = source;
   d.to = {"Shodo"};
-  d.content = std::string("時刻合わせ確認 / reference time check: ") + source + " " + format_jst_display(reference_utc_ns) +
-              " JST, 補正値 / offset " + buf;
-  if (TimeReference::looks_like_rtc_local_time(d.time_check->offset_ns))
-    d.content += " — ホストの時計が現地時刻の可能性 / RTC probably set to local time";
-  if (replaces)
-    d.content += " — No. " + std::to_string(replaces->seq) + " の確認を置き換え / replaces check No. " +
-                  std::to_string(replaces->seq) + ": " + replaces->reason;
+  const std::string when = source + " " + format_jst_display(reference_utc_ns) + " JST";
+  d.content = "時刻合わせ確認: " + when + ", 補正値 " + buf;
+  d.content_en = "reference time check: " + when + ", offset " + buf;
+  if (TimeReference::looks_like_rtc_local_time(d.time_check->offset_ns)) {
+    d.content += " — ホストの時計が現地時刻の可能性";
+    d.content_en += " — RTC probably set to local time";
+  }
+  if (replaces) {
+    const std::string no = "No. " + std::to_string(replaces->seq);
+    d.content += " — " + no + " の確認を置き換え: " + replaces->reason;
+    d.content_en += " — replaces check " + no + ": " + replaces->reason;
+  }
   return m_log->append(std::move(d));
 }
 

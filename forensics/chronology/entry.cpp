@@ -78,6 +78,7 @@ nlohmann::json to_json(const Entry& e) {
   j["to"] = e.to;
   j["category"] = to_string(e.category);
   j["content"] = e.content;
+  if (!e.content_en.empty()) j["content_en"] = e.content_en;
   if (!e.action.empty()) j["action"] = e.action;
   if (!e.assignee.empty()) j["assignee"] = e.assignee;
   if (e.status != ItemStatus::none) j["status"] = to_string(e.status);
@@ -342,6 +343,7 @@ Result<Entry> from_json_checked(const nlohmann::json& j) {
   if (!get_str(j, "category", s, true) || !category_from(s)) return field_error("category");
   e.category = *category_from(s);
   if (!get_str(j, "content", e.content, true)) return field_error("content");
+  if (!get_str(j, "content_en", e.content_en, false)) return field_error("content_en");
   if (!get_str(j, "action", e.action, false)) return field_error("action");
   if (!get_str(j, "assignee", e.assignee, false)) return field_error("assignee");
   s.clear();
@@ -372,7 +374,8 @@ Status validate_draft(const Entry& d) {
   };
   const std::pair<const std::string*, const char*> texts[] = {
       {&d.from, "from"},     {&d.content, "content"}, {&d.action, "action"}, {&d.assignee, "assignee"},
-      {&d.witness, "witness"}, {&d.reason, "reason"},  {&d.author, "author"}, {&d.transcriber, "transcriber"}};
+      {&d.witness, "witness"}, {&d.reason, "reason"},  {&d.author, "author"}, {&d.transcriber, "transcriber"},
+      {&d.content_en, "content_en"}};
   for (const auto& [p, name] : texts)
     if (!is_valid_utf8(*p))
       return bad(std::string("文字コードが UTF-8 ではありません（項目 ") + name + "）。UTF-8 で入力し直してください",
@@ -384,6 +387,10 @@ Status validate_draft(const Entry& d) {
   for (const auto& r : d.refs)
     if (!is_valid_utf8(r)) return bad("参照IDが UTF-8 ではありません", "a reference ID is not valid UTF-8");
   if (blank_text(d.author)) return bad("記録者（操作者）が設定されていません", "no operator (author) is set");
+  // An English text is the app's own translation of what it wrote; a person's words are kept as typed.
+  if (!d.content_en.empty() && d.source != SourceKind::system && d.type != EntryType::time_check)
+    return bad("英語の内容（content_en）はアプリが書く記録だけに付きます",
+               "an English content (content_en) belongs only to entries the app writes");
   switch (d.type) {
     case EntryType::normal:
       if (d.category == Category::system && d.source != SourceKind::system)

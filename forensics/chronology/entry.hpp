@@ -112,7 +112,8 @@ struct Entry {
   std::string from;             // 発信元 (R)
   std::vector<std::string> to;  // 受信先 (R)
   Category category = Category::information;
-  std::string content;  // 内容 (R)
+  std::string content;  // 内容 (R); for app-written entries the Japanese text
+  std::string content_en;  // app-written entries (system, time check) only: the English text of content
   std::string action;   // 対応
   std::string assignee;  // 担当
   ItemStatus status = ItemStatus::none;
@@ -169,6 +170,30 @@ bool member_valid(std::string_view key, std::string_view raw_value);
 using integrity::canonical_json;
 // entry_hash for an object: SHA-256(prev_hash || canonical_json(j without "entry_hash")).
 std::string compute_entry_hash(const std::string& prev_hash, nlohmann::json j);
+
+// The content to show a reader of `english` (the UI or report language): content_en when the app
+// wrote one (system and time-check entries), else content as typed.
+inline const std::string& content_for(const Entry& e, bool english) {
+  return english && !e.content_en.empty() ? e.content_en : e.content;
+}
+
+// The text of an app-written entry in both languages (content, content_en), built field by field:
+//   SystemText t{"封印: " + no, "sealed: " + no};  t.field("袋番号", "bag no.", bag);
+struct SystemText {
+  std::string ja, en;
+  // "; <label>: <value>" in each language (nothing when value is empty).
+  SystemText& field(std::string_view ja_label, std::string_view en_label, std::string_view value) {
+    if (value.empty()) return *this;
+    return add(std::string("; ").append(ja_label).append(": ").append(value),
+               std::string("; ").append(en_label).append(": ").append(value));
+  }
+  SystemText& add(std::string_view ja_text, std::string_view en_text) {
+    ja += ja_text;
+    en += en_text;
+    return *this;
+  }
+  SystemText& both(std::string_view text) { return add(text, text); }
+};
 
 // Checks the user fields of a draft before it is appended (required fields, UTF-8, reason for
 // corrections and voids, status only with an action...). Errors: invalid_input (bilingual).

@@ -137,7 +137,7 @@ Correction ChronologyLog::correction_now() const { return m_timeref.correct(m_op
 
 namespace {
 
-Entry system_draft(const std::string& event, const std::string& content, const std::vector<std::string>& refs) {
+Entry system_draft(const std::string& event, const SystemText& text, const std::vector<std::string>& refs) {
   Entry d;
   d.type = EntryType::normal;
   d.category = Category::system;
@@ -145,7 +145,8 @@ Entry system_draft(const std::string& event, const std::string& content, const s
   d.system_event = event;
   d.from = k_system_author;
   d.to = {k_system_author};
-  d.content = content;
+  d.content = text.ja;
+  d.content_en = text.en;
   d.refs = refs;
   return d;
 }
@@ -173,10 +174,9 @@ Result<ChronologyLog::Lock> ChronologyLog::lock_and_sync(std::chrono::millisecon
   if (sync.torn) {
     m_recovered = sync.torn;
     const std::string name = sync.torn->side_file.filename().string();
+    const std::string what = std::to_string(sync.torn->bytes) + " bytes → " + name + " (sha256 " + sync.torn->sha256 + ")";
     auto r = append_locked(lock.value(), system_draft("recovered_interrupted_write",
-                                                      "書き込み中断から復旧 / recovered from interrupted write: " +
-                                                          std::to_string(sync.torn->bytes) + " bytes → " + name +
-                                                          " (sha256 " + sync.torn->sha256 + ")",
+                                                      {"書き込み中断から復旧: " + what, "recovered from interrupted write: " + what},
                                                       {}));
     if (!r) return r.error();
   }
@@ -231,7 +231,7 @@ Result<Entry> ChronologyLog::append_locked(const Lock& lock, Entry d) {
       const double s = static_cast<double>(*jump) / 1e9;
       char buf[64];
       std::snprintf(buf, sizeof buf, "%+.3f s", s);
-      Entry j = system_draft("clock_jump", std::string("システム時計の飛びを検出 / system clock jump detected: ") + buf, {});
+      Entry j = system_draft("clock_jump", {std::string("システム時計の飛びを検出: ") + buf, std::string("system clock jump detected: ") + buf}, {});
       j.author = m_operator.name.empty() ? k_system_author : m_operator.name;
       j.author_roles = m_operator.roles;
       auto r = write_entry(lock, std::move(j));
@@ -301,9 +301,9 @@ void ChronologyLog::mirror_to_head() {
   }
 }
 
-Result<Entry> ChronologyLog::append_system(const std::string& event, const std::string& content,
+Result<Entry> ChronologyLog::append_system(const std::string& event, const SystemText& text,
                                            const std::vector<std::string>& refs) {
-  return append(system_draft(event, content, refs));
+  return append(system_draft(event, text, refs));
 }
 
 std::int64_t ChronologyLog::entries_since_checkpoint() const {
@@ -328,7 +328,8 @@ Result<Entry> ChronologyLog::checkpoint_locked(const Lock& lock) {
   d.system_event = "checkpoint";
   d.from = k_system_author;
   d.to = {k_system_author};
-  d.content = "署名チェックポイント / signed checkpoint No. " + std::to_string(count());
+  d.content = "署名チェックポイント No. " + std::to_string(count());
+  d.content_en = "signed checkpoint No. " + std::to_string(count());
   d.author = m_operator.name.empty() ? k_system_author : m_operator.name;
   d.author_roles = m_operator.roles;
   Checkpoint c;

@@ -80,7 +80,9 @@ class ChronologyLog {
   // read_only (damage found in what other processes appended, or in the verified entries).
   Result<Entry> append(Entry draft);
   // A system entry (CHR-04): category system, source system, the given event code and text.
-  Result<Entry> append_system(const std::string& event, const std::string& content,
+  // `ja` is stored as content, `en` as content_en; each reader sees its own language (views pick
+  // with content_for), and the record keeps both.
+  Result<Entry> append_system(const std::string& event, const SystemText& text,
                               const std::vector<std::string>& refs = {});
   // Signs the current head and appends the checkpoint entry. Needs a key.
   Result<Entry> append_checkpoint();

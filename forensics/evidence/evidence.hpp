@@ -35,6 +35,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "forensics/chronology/entry.hpp"
 #include "forensics/core/result.hpp"
 #include "forensics/integrity/chained_log.hpp"
 
@@ -316,7 +317,7 @@ class EvidenceRegister {
   Result<RegisterEvent> append_event(Workspace& ws, const std::string& event, const std::string& evidence_no,
                                      nlohmann::json payload,
                                      const std::function<Status(nlohmann::json& payload)>& under_lock = {});
-  Status write_chronology(Workspace& ws, const std::string& system_event, const std::string& content,
+  Status write_chronology(Workspace& ws, const std::string& system_event, const chronology::SystemText& text,
                           std::vector<std::string> refs, const RegisterEvent& ev);
 
   std::filesystem::path m_file;

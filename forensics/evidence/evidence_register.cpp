@@ -71,10 +71,11 @@ Error EvidenceRegister::sync_error(const Error& e) const {
 Status EvidenceRegister::record_recovery(Workspace& ws, const integrity::TornTail& torn) {
   // The torn bytes were an event whose write was interrupted (it was never acknowledged); they
   // are kept in the side file and the chronology says so ("One spine").
+  const std::string what = std::to_string(torn.bytes) + " bytes → " + torn.side_file.filename().string() + " (sha256 " +
+                           torn.sha256 + ")";
   auto e = ws.log().append_system(
       "evidence_register_recovered",
-      "証拠品台帳の書き込み中断から復旧 / evidence register recovered from interrupted write: " + std::to_string(torn.bytes) +
-          " bytes → " + torn.side_file.filename().string() + " (sha256 " + torn.sha256 + ")",
+      {"証拠品台帳の書き込み中断から復旧: " + what, "evidence register recovered from interrupted write: " + what},
       {"evidence-register-torn:" + torn.side_file.filename().string()});
   if (e) return ok_status();
   Error err = e.error();
@@ -274,10 +275,11 @@ Result<RegisterEvent> EvidenceRegister::append_event(Workspace& ws, const std::s
   return ev;
 }
 
-Status EvidenceRegister::write_chronology(Workspace& ws, const std::string& system_event, const std::string& content,
-                                          std::vector<std::string> refs, const RegisterEvent& ev) {
+Status EvidenceRegister::write_chronology(Workspace& ws, const std::string& system_event,
+                                          const chronology::SystemText& text, std::vector<std::string> refs,
+                                          const RegisterEvent& ev) {
   refs.push_back("evidence-event:" + ev.event_id);
-  auto e = ws.log().append_system(system_event, content, refs);
+  auto e = ws.log().append_system(system_event, text, refs);
   if (e) return ok_status();
   Error err = e.error();
   err.ja = "証拠品台帳には記録しました（" + std::to_string(ev.seq) + " 行目）が、クロノロジーへの記録に失敗しました: " + err.ja;
@@ -352,13 +354,13 @@ Result<EvidenceItem> EvidenceRegister::add_item(Workspace& ws, EvidenceItem item
   if (!ev) return ev.error();
   const std::string no = item.evidence_no;
 
-  std::string content = "証拠品登録 / evidence registered: " + no + " [" + item_type_label(item.item_type, true) + " / " +
-                        item_type_label(item.item_type, false) + "] " + item.description;
-  if (!item.derived_from.empty()) content += "; 派生元 / derived from: " + item.derived_from;
-  if (!item.serial_no.empty()) content += "; 製造番号 / serial: " + item.serial_no;
-  if (!item.collected_by.empty()) content += "; 収集者 / collected by: " + person_text(item.collected_by);
-  if (!item.witness.empty()) content += "; 立会人 / witness: " + person_text(item.witness);
-  if (const HashRecord* h = item.primary_sha256()) content += "; SHA-256: " + h->value;
+  chronology::SystemText content{"証拠品登録: " + no + " [" + item_type_label(item.item_type, true) + "] " + item.description,
+                                 "evidence registered: " + no + " [" + item_type_label(item.item_type, false) + "] " +
+                                     item.description};
+  content.field("派生元", "derived from", item.derived_from).field("製造番号", "serial", item.serial_no);
+  if (!item.collected_by.empty()) content.field("収集者", "collected by", person_text(item.collected_by));
+  if (!item.witness.empty()) content.field("立会人", "witness", person_text(item.witness));
+  if (const HashRecord* h = item.primary_sha256()) content.field("SHA-256", "SHA-256", h->value);
   std::vector<std::string> refs = {no};
   if (!item.derived_from.empty()) refs.push_back(item.derived_from);
   if (auto st = write_chronology(ws, "evidence_added", content, refs, ev.value()); !st) return st.error();
@@ -384,10 +386,9 @@ Status EvidenceRegister::update_item(Workspace& ws, const std::string& evidence_
   }
   auto ev = append_event(ws, "item_updated", evidence_no, {{"changes", changes}, {"previous", previous}, {"reason", reason}});
   if (!ev) return ev.error();
-  return write_chronology(ws, "evidence_updated",
-                          "証拠品記録変更 / evidence record changed: " + evidence_no + "; 項目 / fields: " + fields +
-                              "; 理由 / reason: " + reason,
-                          {evidence_no}, ev.value());
+  chronology::SystemText content{"証拠品記録変更: " + evidence_no, "evidence record changed: " + evidence_no};
+  content.field("項目", "fields", fields).field("理由", "reason", reason);
+  return write_chronology(ws, "evidence_updated", content, {evidence_no}, ev.value());
 }
 
 Status EvidenceRegister::record_hash(Workspace& ws, const std::string& evidence_no, HashRecord h) {
@@ -398,8 +399,9 @@ Status EvidenceRegister::record_hash(Workspace& ws, const std::string& evidence_
   if (h.computed_by.empty()) h.computed_by = ws.log().current_operator().name;
   auto ev = append_event(ws, "hash_recorded", evidence_no, {{"hash", to_json(h)}});
   if (!ev) return ev.error();
-  return write_chronology(ws, "evidence_hashed", "ハッシュ値記録 / hash recorded: " + evidence_no + " " + hash_text(h),
-                          {evidence_no}, ev.value());
+  const std::string what = evidence_no + " " + hash_text(h);
+  return write_chronology(ws, "evidence_hashed", {"ハッシュ値記録: " + what, "hash recorded: " + what}, {evidence_no},
+                          ev.value());
 }
 
 Status EvidenceRegister::record_verification(Workspace& ws, const std::string& evidence_no, VerificationEvent v) {
@@ -412,9 +414,10 @@ Status EvidenceRegister::record_verification(Workspace& ws, const std::string& e
   if (v.by.empty()) v.by = ws.log().current_operator().name;
   auto ev = append_event(ws, "verification", evidence_no, {{"verification", to_json(v)}});
   if (!ev) return ev.error();
-  std::string content = "同一性検証 / verification: " + evidence_no + " " + v.what + ": " +
-                        (v.match ? "一致 / match" : "不一致 / MISMATCH");
-  if (!v.detail.empty()) content += "; " + v.detail;
+  const std::string what = evidence_no + " " + v.what + ": ";
+  chronology::SystemText content{"同一性検証: " + what + (v.match ? "一致" : "不一致"),
+                                 "verification: " + what + (v.match ? "match" : "MISMATCH")};
+  if (!v.detail.empty()) content.both("; " + v.detail);
   return write_chronology(ws, "evidence_verified", content, {evidence_no}, ev.value());
 }
 
@@ -455,15 +458,14 @@ Result<Transfer> EvidenceRegister::record_transfer(Workspace& ws, Transfer t) {
   if (!ev) return ev.error();
   std::string nos;
   for (const auto& no : t.evidence_nos) nos += (nos.empty() ? "" : ", ") + no;
-  std::string content = "証拠品受け渡し / evidence transfer " + t.transfer_id + ": " + nos + "; 引渡者 / from: " +
-                        person_text(t.from) + " → 受領者 / to: " + person_text(t.to) + "; 目的 / purpose: " + t.purpose;
-  if (!t.method.empty()) content += "; 方法 / method: " + t.method;
-  if (!t.courier.empty()) content += "; 運送業者 / courier: " + t.courier;
-  if (!t.tracking_no.empty()) content += "; 追跡番号 / tracking: " + t.tracking_no;
-  if (!t.seal_no_before.empty()) content += "; 封印（前）/ seal before: " + t.seal_no_before;
-  if (t.seal_intact) content += *t.seal_intact ? "; 封印異常なし / seal intact" : "; 封印破損 / SEAL BROKEN";
-  if (!t.seal_no_after.empty()) content += "; 封印（後）/ seal after: " + t.seal_no_after;
-  if (t.hash_reverified) content += *t.hash_reverified ? "; 再検証一致 / re-hash match" : "; 再検証不一致 / RE-HASH MISMATCH";
+  chronology::SystemText content{"証拠品受け渡し " + t.transfer_id + ": " + nos, "evidence transfer " + t.transfer_id + ": " + nos};
+  content.field("引渡者", "from", person_text(t.from)).add(" → 受領者: " + person_text(t.to), " → to: " + person_text(t.to));
+  content.field("目的", "purpose", t.purpose).field("方法", "method", t.method).field("運送業者", "courier", t.courier);
+  content.field("追跡番号", "tracking", t.tracking_no).field("封印（前）", "seal before", t.seal_no_before);
+  if (t.seal_intact) content.add(*t.seal_intact ? "; 封印異常なし" : "; 封印破損", *t.seal_intact ? "; seal intact" : "; SEAL BROKEN");
+  content.field("封印（後）", "seal after", t.seal_no_after);
+  if (t.hash_reverified)
+    content.add(*t.hash_reverified ? "; 再検証一致" : "; 再検証不一致", *t.hash_reverified ? "; re-hash match" : "; RE-HASH MISMATCH");
   std::vector<std::string> refs = t.evidence_nos;
   refs.push_back(t.transfer_id);
   if (auto st = write_chronology(ws, "evidence_transferred", content, refs, ev.value()); !st) return st.error();
@@ -482,10 +484,9 @@ Status EvidenceRegister::record_seal(Workspace& ws, const std::string& evidence_
   put(p, "previous_seal_no", item->seal_no);
   auto ev = append_event(ws, "sealed", evidence_no, p);
   if (!ev) return ev.error();
-  std::string content = "封印 / sealed: " + evidence_no + "; 封印番号 / seal no.: " + seal_no;
-  if (!bag_no.empty()) content += "; 袋番号 / bag no.: " + bag_no;
-  if (!item->seal_no.empty()) content += "; 旧封印 / previous seal: " + item->seal_no;
-  if (!note.empty()) content += "; " + note;
+  chronology::SystemText content{"封印: " + evidence_no, "sealed: " + evidence_no};
+  content.field("封印番号", "seal no.", seal_no).field("袋番号", "bag no.", bag_no).field("旧封印", "previous seal", item->seal_no);
+  if (!note.empty()) content.both("; " + note);
   return write_chronology(ws, "evidence_sealed", content, {evidence_no}, ev.value());
 }
 
@@ -501,10 +502,8 @@ Status EvidenceRegister::update_storage(Workspace& ws, const std::string& eviden
   put(p, "reason", reason);
   auto ev = append_event(ws, "storage_changed", evidence_no, p);
   if (!ev) return ev.error();
-  std::string content = "保管場所 / storage: " + evidence_no + " → " + location;
-  if (!conditions.empty()) content += "; 保管条件 / conditions: " + conditions;
-  if (!access_restriction.empty()) content += "; アクセス制限 / access: " + access_restriction;
-  if (!reason.empty()) content += "; 理由 / reason: " + reason;
+  chronology::SystemText content{"保管場所: " + evidence_no + " → " + location, "storage: " + evidence_no + " → " + location};
+  content.field("保管条件", "conditions", conditions).field("アクセス制限", "access", access_restriction).field("理由", "reason", reason);
   return write_chronology(ws, "evidence_storage_changed", content, {evidence_no}, ev.value());
 }
 
@@ -518,10 +517,9 @@ Status EvidenceRegister::record_disposition(Workspace& ws, const std::string& ev
   if (d.by.empty()) d.by.name = ws.log().current_operator().name;
   auto ev = append_event(ws, "disposition", evidence_no, {{"disposition", to_json(d)}});
   if (!ev) return ev.error();
-  std::string content = "処分 / disposition: " + evidence_no + " " + d.action;
-  if (!d.detail.empty()) content += "; " + d.detail;
-  content += "; 実施者 / by: " + person_text(d.by);
-  if (!d.approved_by.empty()) content += "; 承認者 / approved by: " + d.approved_by;
+  chronology::SystemText content{"処分: " + evidence_no + " " + d.action, "disposition: " + evidence_no + " " + d.action};
+  if (!d.detail.empty()) content.both("; " + d.detail);
+  content.field("実施者", "by", person_text(d.by)).field("承認者", "approved by", d.approved_by);
   return write_chronology(ws, "evidence_disposition", content, {evidence_no}, ev.value());
 }
 

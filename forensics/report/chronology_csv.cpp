@@ -125,7 +125,7 @@ std::vector<std::vector<std::string>> chronology_csv_table(const ChronologyDocum
         label("category", chronology::to_string(e.category), lang),
         e.from,
         join(e.to, list_sep),
-        e.content,
+        content_for(e, lang == i18n::Lang::en),
         e.action,
         e.assignee,
         e.status == chronology::ItemStatus::none ? std::string()

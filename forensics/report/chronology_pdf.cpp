@@ -286,7 +286,7 @@ Cell content_cell(const RowContext& rc, const EntryState& st, Strike strike) {
       break;
     case EntryType::normal: break;
   }
-  c.add(e.content, false, strike);
+  c.add(content_for(e, t.lang() == Lang::en), false, strike);
   if (!e.reason.empty())
     c.add("\n" + fill_in(t("report.reason"), {{"reason", e.reason}}), false, Strike::none, k_note_scale);
   if (st.superseded) {

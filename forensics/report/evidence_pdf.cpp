@@ -25,6 +25,7 @@
 #include "forensics/i18n/format.hpp"
 #include "forensics/integrity/digest.hpp"
 #include "forensics/report/csv_writer.hpp"
+#include "forensics/report/export.hpp"
 #include "forensics/core/provenance.hpp"
 #include "forensics/report/pdf_canvas.hpp"
 #include "forensics/report/pdf_page_frame.hpp"
@@ -760,14 +761,11 @@ Result<WrittenFile> write_output(const fs::path& path, Result<std::string> bytes
 Status record_output(Workspace& ws, const std::string& kind, const std::vector<std::string>& evidence_nos,
                      const std::vector<WrittenFile>& files) {
   std::string listing;
-  for (const auto& f : files) {
-    const std::string rel = fs::relative(f.path, ws.dir()).string();
-    listing += "; " + (rel.empty() || rel.rfind("..", 0) == 0 ? fs::absolute(f.path).string() : rel) + " sha256:" + f.sha256;
-  }
+  for (const auto& f : files) listing += "; " + path_in_entry(f.path, ws.dir()) + " sha256:" + f.sha256;
   std::string nos;
   for (const auto& n : evidence_nos) nos += (nos.empty() ? "" : ", ") + n;
-  auto e = ws.log().append_system("evidence_output", "証拠品書類出力 / evidence output (" + kind + "): " + (nos.empty() ? "—" : nos) + listing,
-                                  evidence_nos);
+  const std::string what = "(" + kind + "): " + (nos.empty() ? "—" : nos) + listing;
+  auto e = ws.log().append_system("evidence_output", {"証拠品書類出力 " + what, "evidence output " + what}, evidence_nos);
   if (!e) return e.error();
   return ok_status();
 }

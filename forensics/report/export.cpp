@@ -348,8 +348,8 @@ Status record_export(Workspace& ws, const ExportPlan& plan, const ExportResult& 
   }
   std::string heads;
   for (const auto& h : plan.doc.heads) heads += " " + h.device_id + "#" + std::to_string(h.count) + ":" + h.last_hash.substr(0, 16);
-  auto e = ws.log().append_system(std::string("export"), std::string("出力 / export (") + kind_name(plan.kind) +
-                                                             "), 記録先頭 / head:" + heads + listing);
+  const std::string kind = std::string("(") + kind_name(plan.kind) + "), ";
+  auto e = ws.log().append_system("export", {"出力 " + kind + "記録先頭:" + heads + listing, "export " + kind + "head:" + heads + listing});
   if (!e) return e.error();
   return ok_status();
 }

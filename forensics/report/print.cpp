@@ -134,9 +134,10 @@ Result<PrintSubmitted> print_file(const PrintRequest& req) {
 Result<PrintSubmitted> print_and_record(Workspace& ws, const PrintRequest& req) {
   auto r = print_file(req);
   if (!r) return r.error();
-  const std::string text = "印刷 / print: " + path_in_entry(req.file, ws.dir()) + " sha256:" + r->sha256 + " → " + r->queue + " job " +
-                           std::to_string(r->job_id) + ", " + std::to_string(req.copies) + " 部 / copies";
-  auto e = ws.log().append_system("print", text);
+  const std::string what = path_in_entry(req.file, ws.dir()) + " sha256:" + r->sha256 + " → " + r->queue + " job " +
+                           std::to_string(r->job_id) + ", ";
+  const std::string copies = std::to_string(req.copies);
+  auto e = ws.log().append_system("print", {"印刷: " + what + copies + " 部", "print: " + what + copies + " copies"});
   if (!e)
     return make_error(e.error().code,
                       "印刷は依頼しました（" + r->queue + " の " + std::to_string(r->job_id) +

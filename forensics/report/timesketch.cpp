@@ -61,7 +61,7 @@ std::string message_for(const Entry& e, i18n::Lang lang) {
   if (!to.empty()) who += (who.empty() ? "→ " : " → ") + to;
   std::string msg = "[" + cat + "] ";
   if (!who.empty()) msg += who + ": ";
-  msg += e.content;
+  msg += content_for(e, lang == i18n::Lang::en);
   if (!e.action.empty()) msg += std::string(" / ") + i18n::tr("export.timesketch.action_label", lang) + ": " + e.action;
   return msg;
 }
@@ -91,6 +91,7 @@ ordered_json attributes_for(const ChronologyDocument& doc, const Entry& e, const
   a["from"] = e.from;
   a["to"] = e.to;
   a["content"] = e.content;
+  a["content_en"] = e.content_en;
   a["action"] = e.action;
   a["assignee"] = e.assignee;
   a["status"] = chronology::to_string(e.status);

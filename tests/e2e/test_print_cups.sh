@@ -127,8 +127,9 @@ python3 - "$JSONL" "$want" "$job" <<'PY' || fail "the print entry"
 import json, sys
 e = json.loads(open(sys.argv[1], encoding="utf-8").read().splitlines()[-1])
 assert e["category"] == "system" and e["system_event"] == "print", e
-c = e["content"]
-assert "sha256:" + sys.argv[2] in c and "kit-test job " + sys.argv[3] in c and "2 部 / copies" in c, c
+c, en = e["content"], e["content_en"]
+assert "sha256:" + sys.argv[2] in c and "kit-test job " + sys.argv[3] in c and c.endswith("2 部"), c
+assert en == "print: " + c[len("印刷: "):-len("2 部")] + "2 copies", en
 PY
 
 # --- refusals: nothing recorded -------------------------------------------------------------------

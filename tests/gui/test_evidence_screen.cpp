@@ -193,7 +193,7 @@ TEST_CASE("the wizard images a 4 MiB file: verified result, hashes, register of 
   bool started = false, ended = false;
   for (const auto& e : f.model->entries()) {
     started = started || e.system_event == "acquisition_started";
-    ended = ended || (e.system_event == "acquisition_ended" && e.content.find("verify MATCH") != std::string::npos);
+    ended = ended || (e.system_event == "acquisition_ended" && e.content_en.find("verify MATCH") != std::string::npos);
   }
   CHECK(started);
   CHECK(ended);

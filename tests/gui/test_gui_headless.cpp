@@ -376,6 +376,30 @@ TEST_CASE("list model: filter, open items, pick lists and the previous line", "[
   CHECK(split_list("救急外来、看護部, 薬剤部") == std::vector<std::string>{"救急外来", "看護部", "薬剤部"});
 }
 
+TEST_CASE("list model: the app's own entries in the UI language, a person's words as typed (issue 11)", "[gui]") {
+  const auto entries = make_synthetic_entries(30, "OGMC-20221031-01", "KIT-TEST");
+  auto shown = [&](i18n::Lang lang, const std::string& event) {
+    ChronologyListModel list;
+    list.update(entries, 1, lang);
+    for (const auto& r : list.rows())
+      if (entries[r.index].system_event == event) return r.content.empty() ? entries[r.index].content : r.content;
+    return std::string("(none)");
+  };
+  CHECK(shown(i18n::Lang::ja, "app_start") == "アプリ起動");
+  CHECK(shown(i18n::Lang::en, "app_start") == "app started");
+  ChronologyListModel list;
+  list.update(entries, 1, i18n::Lang::en);
+  for (const auto& r : list.rows())
+    if (entries[r.index].category != chronology::Category::system && entries[r.index].content.find('\n') == std::string::npos)
+      CHECK(r.content.empty());  // the table shows the entry's content as typed
+  // A search finds a system row by the words of either language.
+  ListFilter f;
+  f.show_system = true;
+  f.text = "app started";
+  list.set_filter(f);
+  CHECK_FALSE(list.visible().empty());
+}
+
 TEST_CASE("typed reference times pick the right day, even with the RTC 9 h off", "[gui]") {
   // The host clock reads 2022-10-31 17:00 JST but real time is 08:00 JST (RTC kept in local time).
   const std::int64_t host = 1667203200LL * k_s;  // 2022-10-31 08:00 UTC = 17:00 JST

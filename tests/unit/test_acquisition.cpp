@@ -88,7 +88,7 @@ struct AcqFixture : evidence_test::EvFixture {
   std::string last_content(const std::string& event) const {
     std::string c;
     for (const auto& e : ws->log().entries())
-      if (e.system_event == event) c = e.content;
+      if (e.system_event == event) c = e.content_en;
     return c;
   }
 };

@@ -311,6 +311,9 @@ TEST_CASE("a rehashed line with wrongly typed fields is reported, never thrown",
   SECTION("format as a number") {
     lines[9] = rehash_line(lines[9], [](nlohmann::json& j) { j["format"] = 1; });
   }
+  SECTION("the English text of an app entry as a number") {
+    lines[9] = rehash_line(lines[9], [](nlohmann::json& j) { j["content_en"] = 7; });
+  }
   write_bytes(file, join(lines));
   std::optional<VerifyReport> v;
   CHECK_NOTHROW(v = verify_file(file));

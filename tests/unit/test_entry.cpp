@@ -106,6 +106,7 @@ void check_same(const Entry& a, const Entry& b) {
   CHECK(a.to == b.to);
   CHECK(a.category == b.category);
   CHECK(a.content == b.content);
+  CHECK(a.content_en == b.content_en);
   CHECK(a.action == b.action);
   CHECK(a.assignee == b.assignee);
   CHECK(a.status == b.status);
@@ -284,6 +285,32 @@ TEST_CASE("from_json(to_json(e)) round-trips every field", "[entry]") {
   }
 }
 
+TEST_CASE("an app-written entry keeps both languages, each reader sees its own (issue 11)", "[entry]") {
+  Entry e = minimal_entry();
+  e.category = Category::system;
+  e.source = SourceKind::system;
+  e.content = "アプリ終了";
+  e.content_en = "app stopped";
+  const auto j = to_json(e);
+  CHECK(j.at("content") == "アプリ終了");
+  CHECK(j.at("content_en") == "app stopped");
+  CHECK(canonical_json(j).find(R"("content":"アプリ終了","content_en":"app stopped")") != std::string::npos);
+  auto back = from_json(j);
+  REQUIRE(back.ok());
+  check_same(back.value(), e);
+  CHECK(content_for(back.value(), false) == "アプリ終了");
+  CHECK(content_for(back.value(), true) == "app stopped");
+  // A person's entry has no English text: both readers see it as typed, and the key is not written.
+  const Entry typed = minimal_entry();
+  CHECK(content_for(typed, true) == typed.content);
+  CHECK_FALSE(to_json(typed).contains("content_en"));
+  nlohmann::json wrong = j;
+  wrong["content_en"] = 5;
+  auto bad = from_json(wrong);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().en.find("content_en") != std::string::npos);
+}
+
 TEST_CASE("to_json writes the corrected time as JST with +09:00 and as UTC with ns", "[entry]") {
   Entry e = minimal_entry();
   e.recorded_ref_utc_ns = k_t0_s * k_s + 5 * k_s + 250'000'000;
@@ -414,6 +441,13 @@ TEST_CASE("validate_draft: required fields, reasons, statuses, paper source, UTF
     CHECK_FALSE(st.error().ja.empty());
   };
   CHECK(validate_draft(base()).ok());
+  {
+    // An English text is the app's translation of its own entries; a person's words are never
+    // given one, so no view can show a person's entry in words they did not write.
+    Entry d = base();
+    d.content_en = "text";
+    expect_invalid(d, "content_en");
+  }
   {
     Entry d = base();
     d.from.clear();

@@ -330,16 +330,21 @@ TEST_CASE("evidence: every register write adds a chronology system entry referri
     CHECK(std::find(es[0].refs.begin(), es[0].refs.end(), no) != es[0].refs.end());
     CHECK(es[0].content.find(no) != std::string::npos);
   }
-  // Readable content lines in both languages.
+  // Readable content lines in both languages, each in its own field (issue 11).
   auto added = entries_referencing(*ws, "evidence-event:" + events[1].event_id)[0];
-  CHECK(added.content.find("証拠品登録 / evidence registered") != std::string::npos);
-  CHECK(added.content.find("派生元 / derived from: " + a.evidence_no) != std::string::npos);
+  CHECK(added.content.rfind("証拠品登録: ", 0) == 0);
+  CHECK(added.content.find("派生元: " + a.evidence_no) != std::string::npos);
+  CHECK(added.content_en.rfind("evidence registered: ", 0) == 0);
+  CHECK(added.content_en.find("derived from: " + a.evidence_no) != std::string::npos);
+  CHECK(added.content.find("evidence registered") == std::string::npos);
   CHECK(std::find(added.refs.begin(), added.refs.end(), a.evidence_no) != added.refs.end());  // the parent too
   auto verified = entries_referencing(*ws, "evidence-event:" + events[3].event_id)[0];
-  CHECK(verified.content.find("不一致 / MISMATCH") != std::string::npos);
+  CHECK(verified.content.find("不一致") != std::string::npos);
+  CHECK(verified.content_en.find("MISMATCH") != std::string::npos);
   auto transferred = entries_referencing(*ws, tr->transfer_id);
   REQUIRE(transferred.size() == 1);
-  CHECK(transferred[0].content.find("引渡者 / from: 鈴木 一郎 → 受領者 / to: 高橋 次郎") != std::string::npos);
+  CHECK(transferred[0].content.find("引渡者: 鈴木 一郎 → 受領者: 高橋 次郎") != std::string::npos);
+  CHECK(transferred[0].content_en.find("from: 鈴木 一郎 → to: 高橋 次郎") != std::string::npos);
   // Filtering the chronology by the evidence number gives its custody history.
   CHECK(entries_referencing(*ws, a.evidence_no).size() == 8);  // all but the verification of the image
 }

@@ -305,7 +305,7 @@ TEST_CASE("without an operator a user entry is refused — system entries are wr
   REQUIRE_FALSE(u.ok());
   CHECK(u.error().code == ErrorCode::invalid_input);
   CHECK(u.error().en.find("operator") != std::string::npos);
-  auto s = log.append_system("app_start", "起動 / started");
+  auto s = log.append_system("app_start", {"起動", "started"});
   REQUIRE(s.ok());
   CHECK(s->author == "Shodo");
   CHECK(s->category == Category::system);

@@ -272,7 +272,7 @@ TEST_CASE("confirm_time with a ~9 h offset hints that the RTC keeps local time",
   auto tc = ws.value()->confirm_time(at, k_t0_s * k_s + 2 * k_s, 30 * k_s, "wall_clock");
   REQUIRE(tc.ok());
   CHECK(tc->time_check->offset_ns == -9 * 3600 * k_s + 2 * k_s);
-  CHECK(tc->content.find("RTC probably set to local time") != std::string::npos);
+  CHECK(tc->content_en.find("RTC probably set to local time") != std::string::npos);
   CHECK(tc->content.find("現地時刻") != std::string::npos);
   REQUIRE(tc->recorded_ref_utc_ns);
   CHECK(*tc->recorded_ref_utc_ns == k_t0_s * k_s + 2 * k_s);
