@@ -96,7 +96,8 @@ std::string content_text(const ChronologyView& view, const EntryState& s) {
   if (s.voided) out += "[" + label("entry_type", "void") + "] ";
   if (s.superseded) out += "[" + std::string(tr("cli.list.corrected_by")) + std::to_string(s.superseded_by_seq) + "] ";
   if (s.replaced_by_seq) out += "[" + std::string(tr("cli.list.replaced_by")) + std::to_string(s.replaced_by_seq) + "] ";
-  if (ChronologyView::is_modifier(e) || (e.type == EntryType::time_check && !e.target_entry_id.empty())) {
+  // What a row does to another names it: "訂正 No.5: …" (a checkpoint names none: its content says which).
+  if (!e.target_entry_id.empty() && (ChronologyView::is_modifier(e) || e.type == EntryType::time_check)) {
     std::string target = "?";
     if (const EntryState* t = view.find(e.target_entry_id)) target = std::to_string(t->entry->seq);
     out += label("entry_type", to_string(e.type)) + " No." + target + ": ";

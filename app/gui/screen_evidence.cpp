@@ -213,6 +213,9 @@ void EvidenceScreen::refresh_devices(UiContext& ctx) {
 
 void EvidenceScreen::draw_devices(UiContext& ctx) {
   if (ImGui::Button(tr("gui.ev.dev.refresh"))) refresh_devices(ctx);
+  // The focus lands on the first button when the screen opens, or below on "I have read it" while
+  // the "do not" list waits for that (issue 11: Space presses it).
+  if (ctx.screen_entered) focus_last_item();
   tag(ctx, "ev.dev.refresh");
   ImGui::SameLine();
   ImGui::TextDisabled("%s %s", tr("gui.ev.dev.refreshed"), m_devices_time.c_str());
@@ -242,6 +245,7 @@ void EvidenceScreen::draw_devices(UiContext& ctx) {
         auto e = ws->log().append_system("evidence_guard_read", {"証拠保全の「してはいけないこと」を確認", "read the evidence \"do not\" list"});
         if (!e) ctx.model.push_error("gui.error.not_saved", e.error());
       }
+      if (ctx.screen_entered) focus_last_item();
       tag(ctx, "ev.guard.read");
     }
   }

@@ -37,6 +37,7 @@ void SettingsScreen::draw(UiContext& ctx) {
   ImGui::SameLine(ImGui::GetFontSize() * 10);
   int lang = i18n::japanese() ? 0 : 1;
   if (ImGui::RadioButton(tr("gui.lang.ja"), &lang, 0)) i18n::set_lang(i18n::Lang::ja);
+  if (ctx.screen_entered) focus_last_item();  // the first field (issue 11); arrows and Space move on
   tag(ctx, "settings.lang.ja");
   ImGui::SameLine();
   if (ImGui::RadioButton(tr("gui.lang.en"), &lang, 1)) i18n::set_lang(i18n::Lang::en);

@@ -147,6 +147,13 @@ std::vector<std::string>& help_texts() {
 void help_texts_begin_frame() { help_texts().clear(); }
 const std::vector<std::string>& frame_help_texts() { return help_texts(); }
 
+void focus_last_item() {
+  ImGuiContext& g = *GImGui;
+  ImGui::FocusWindow(g.CurrentWindow);
+  ImGui::SetFocusID(ImGui::GetItemID(), g.CurrentWindow);
+  g.NavDisableHighlight = false;
+}
+
 void help_marker(const char* text) {
   if (std::find(help_texts().begin(), help_texts().end(), text) == help_texts().end()) help_texts().emplace_back(text);
   ImGui::TextDisabled("(?)");

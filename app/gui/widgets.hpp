@@ -66,6 +66,11 @@ struct DisabledScope {
 // A "(?)" marker with a wrapped tooltip. The text is also collected for the F1 help of the
 // screen, so every explanation is reachable without a mouse (issue 11).
 void help_marker(const char* text);
+
+// Gives the keyboard focus to the item just drawn, shown with the navigation frame, so Space
+// presses it (issue 11: focus lands on the first thing to do when a screen opens). For buttons,
+// combos and other items that SetKeyboardFocusHere (text fields only, in ImGui 1.86) cannot reach.
+void focus_last_item();
 // The help texts the current frame's screen showed so far; GuiApp clears them at frame start.
 void help_texts_begin_frame();
 const std::vector<std::string>& frame_help_texts();

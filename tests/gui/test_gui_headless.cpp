@@ -875,6 +875,37 @@ TEST_CASE("keyboard only: operator, entry, list, correction and help without the
   CHECK_FALSE(gui.app().help_open());
 }
 
+// Issue 11 "Keyboard and help": the evidence and settings screens take the focus when they open.
+// On the evidence screen it is on "I have read it" while the "do not" list waits for that, so
+// Space records the confirmation (once: the list then stays closed, for every later session too);
+// on Settings it is on the first field, the language.
+TEST_CASE("evidence and settings open with the focus on their first control", "[gui][script][keys]") {
+  SHODO_TEST_DIR(dir);
+  FixedClock clock(shodo::unit::reading(k_t0, 1000 * k_s));
+  AppModel model(model_options(dir.path(), &clock));
+  REQUIRE(model.set_operator({"山田 花子", {"SCR"}}));
+  REQUIRE(model.create_incident(incident()));
+  HeadlessGui gui(model, ImVec2(1024, 768));
+  gui.app().show(Screen::chronology);
+  auto guard_reads = [&] {
+    return std::count_if(model.entries().begin(), model.entries().end(),
+                         [](const chronology::Entry& e) { return e.system_event == "evidence_guard_read"; });
+  };
+  run_script(gui, "wait_frames 3\nkey f5\nwait_frames 3\nexpect_screen evidence\nexpect_tag ev.guard.read\nkey space\nwait_frames 3\nexpect_no_error\n");
+  CHECK(guard_reads() == 1);
+  CHECK(model.entries().back().content_en == "read the evidence \"do not\" list");
+  // Seen: the button is gone, and coming back to the screen records nothing more.
+  run_script(gui, "key f3\nwait_frames 2\nkey f5\nwait_frames 3\n");
+  CHECK_FALSE(gui.app().tags().find("ev.guard.read"));
+  run_script(gui, "key space\nwait_frames 3\n");
+  CHECK(guard_reads() == 1);
+
+  i18n::set_lang(i18n::Lang::ja);
+  run_script(gui, "key f4\nwait_frames 3\nexpect_screen settings\nkey right\nwait_frames 2\nkey space\nwait_frames 2\n");
+  CHECK(i18n::current_lang() == i18n::Lang::en);
+  i18n::set_lang(i18n::Lang::ja);
+}
+
 // Issue 11 "Human entries in front": the app's own rows (start, export, checkpoint, operator
 // change …) are hidden by default and counted; a time check is a person's act and stays; ticking
 // "System entries" shows every row.
