@@ -55,7 +55,7 @@ CLI::Validator words(std::string prefix, std::vector<std::string> names) {
 struct EntryArgs {
   std::string from, category, content, action, assignee, status, channel, priority, witness;
   std::vector<std::string> to, refs, attach;
-  std::string event_time, event_end, precision = "exact";
+  std::string event_time, event_end, precision;  // empty: minute when typed without seconds, else exact
   int paper_sheet = 0, paper_line = 0;
   std::string transcriber;
   bool accept_future = false;
@@ -145,7 +145,10 @@ Status apply_entry_args(const EntryArgs& a, Entry& e, Workspace& ws) {
     EventTime t;
     if (!read_time(ws, a.event_time, DayChoice::not_future, t.utc_ns)) return bad_time(a.event_time);
     if (auto st = confirm_event_time(ws, a, t.utc_ns); !st) return st;
-    t.precision = *precision_from(a.precision);
+    // A time typed as 07:30 is known to the minute; recording it as exact would claim more (issue 11).
+    t.precision = !a.precision.empty() ? *precision_from(a.precision)
+                  : typed_to_the_minute(a.event_time) ? Precision::minute
+                                                      : Precision::exact;
     if (!a.event_end.empty()) {
       std::int64_t end = 0;
       if (!read_time(ws, a.event_end, DayChoice::not_future, end)) return bad_time(a.event_end);

@@ -1,5 +1,6 @@
 #include "forensics/core/time_input.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -82,6 +83,14 @@ std::optional<std::int64_t> parse_jst_input(const std::string& raw, std::int64_t
   std::int64_t out = 0;
   if (parse_time(text, out)) return out;
   return std::nullopt;
+}
+
+bool typed_to_the_minute(const std::string& text) {
+  const std::size_t sp = text.find_last_of(' ');
+  const std::string clock = sp == std::string::npos ? text : text.substr(sp + 1);
+  // RFC 3339 ("2022-10-31T08:40:00+09:00") always has its seconds.
+  if (clock.find('T') != std::string::npos) return false;
+  return std::count(clock.begin(), clock.end(), ':') == 1;
 }
 
 std::string format_jst_date(std::int64_t utc_ns) { return format_jst_display(utc_ns).substr(0, 10); }

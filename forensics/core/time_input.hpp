@@ -18,6 +18,10 @@ enum class DayChoice {
 // Parses `text`; nullopt when it is not a time. `now_ns` is UTC ns.
 std::optional<std::int64_t> parse_jst_input(const std::string& text, std::int64_t now_ns, DayChoice choice);
 
+// True when `text` is one of the forms above written without seconds ("07:30", "2022/10/31 08:40"):
+// what was typed is known to the minute, not to the second.
+bool typed_to_the_minute(const std::string& text);
+
 // "YYYY-MM-DD" of utc_ns in JST.
 std::string format_jst_date(std::int64_t utc_ns);
 // Signed seconds with sign and 1–3 decimals: "+3.2 s", "-32400.0 s".

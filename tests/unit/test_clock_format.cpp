@@ -8,6 +8,7 @@
 
 #include "forensics/core/clock.hpp"
 #include "forensics/core/result.hpp"
+#include "forensics/core/time_input.hpp"
 
 using namespace shodo;
 using namespace shodo::unit;
@@ -158,4 +159,15 @@ TEST_CASE("errors: context chain and errno messages", "[clock][errors]") {
   const Error io = make_errno_error(ErrorCode::not_saved, EIO, "書けません", "cannot write");
   CHECK(io.code == ErrorCode::not_saved);
   CHECK(io.en.find("full") == std::string::npos);
+}
+
+TEST_CASE("a time typed without seconds is known to the minute (issue 11: precision not overstated)", "[time]") {
+  for (const char* t : {"07:30", "7:30", "11/23 07:30", "2022/10/31 08:40", "2022-10-31 08:40"}) {
+    INFO(t);
+    CHECK(typed_to_the_minute(t));
+  }
+  for (const char* t : {"07:30:15", "2022/10/31 08:40:00", "2022-10-31T08:40:00+09:00", "2022-10-30T23:40:00Z"}) {
+    INFO(t);
+    CHECK_FALSE(typed_to_the_minute(t));
+  }
 }
